@@ -1,0 +1,54 @@
+# The course's two commands (see README.md):
+#   make lab    create/refresh the environment and open JupyterLab on notebooks/
+#   make test   create/refresh the same environment and run every test
+# Both are safe to re-run: the environment is rebuilt only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# The course's shared data folder beside the checkout (a lecture hall's USB copy, or CI's copy).
+# When it exists, the data layer copies from it instead of downloading (same checksums), and
+# librosa finds its example recordings there. Either variable can be set by hand instead.
+SHARED_DATA := $(abspath ../shared/data)
+ifneq ($(wildcard $(SHARED_DATA)/fsdd/recordings),)
+export COURSE_DATA_MIRROR ?= $(SHARED_DATA)
+endif
+ifneq ($(wildcard $(SHARED_DATA)/librosa),)
+export LIBROSA_DATA_DIR ?= $(SHARED_DATA)/librosa
+endif
+export NO_ALBUMENTATIONS_UPDATE := 1
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: lab test env browser bench clean-notebooks
+
+env: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v <= (3, 12) else f"Python 3.10 to 3.12 is needed, $(PYTHON) is {v[0]}.{v[1]}: run make with PYTHON=python3.12 (or similar)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks notebooks/00_start_here.ipynb
+
+# Every test: unit tests, notebooks under nbval (fast mode), and the real-browser test.
+test: $(STAMP) browser
+	COURSE_FAST=1 $(BIN)/python -m pytest
+
+# Debian's Chromium for the browser test (Playwright drives it; it downloads no browser of its own).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser test"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+# Latency and speed figures (printed, never asserted).
+bench: $(STAMP)
+	$(BIN)/python bench/widgets.py
+
+clean-notebooks: $(STAMP)
+	$(BIN)/python tools/nbsync.py sync

@@ -1,0 +1,52 @@
+"""Helpers, explorers and exercise checkers for the course "Deep Learning for Audio: Fundamentals".
+
+Every notebook in ``notebooks/`` imports what it needs from one topic module of this package:
+
+=====================================  =======================================
+notebook                               module
+=====================================  =======================================
+``00_start_here.ipynb``                :mod:`course_utils.notebook`, :mod:`course_utils.widgets`
+``01_audio_representations.ipynb``     :mod:`course_utils.representations`
+``02_data_normalization.ipynb``        :mod:`course_utils.normalization`
+``03_data_augmentation.ipynb``         :mod:`course_utils.augmentation`
+``04_neurons_activations_losses.ipynb`` :mod:`course_utils.activations`
+``05_training_an_mlp.ipynb``           :mod:`course_utils.mlp`
+``06_programming_session.ipynb``       :mod:`course_utils.classification`
+=====================================  =======================================
+
+Cross-cutting modules: :mod:`course_utils.data` (download-and-verify cache and loaders),
+:mod:`course_utils.signals` (deterministic synthetic signals), :mod:`course_utils.widgets`
+(the slider framework and the registry ``EXPLORERS``), :mod:`course_utils.explorers` (one file of
+interactive explorers per topic), :mod:`course_utils.checks` (the result type of the "Your turn"
+checkers) and :mod:`course_utils.plotting` (plot helpers).
+
+Names used everywhere (one name per concept)
+--------------------------------------------
+==================  ====================  =========================================
+lecture symbol      code name             meaning and unit
+==================  ====================  =========================================
+N                   ``n_samples``         length of a signal, in samples
+sr                  ``sr``                sample rate, in Hz
+W_f                 ``block_size``        frame (block) length, in samples
+H_f                 ``hop_size``          distance between frame starts, in samples
+N_f                 ``n_frames``          number of frames
+N_feat              ``n_features``        length of one feature vector (e.g. ``n_mfcc``)
+F                   ``n_bins``            frequency bins (or mel bands) of a spectrogram
+W_p                 ``patch_length``      patch length, in spectrogram frames
+H_p                 ``patch_hop``         distance between patch starts, in frames
+N_p                 ``n_patches``         number of patches
+C                   ``n_classes``         number of classes
+W^(l), b^(l)        ``weights``, ``biases``  trainable parameters of layer l
+z^(l), a^(l)        ``z``, ``a``          pre-activation and activation of layer l
+epsilon (training)  ``learning_rate``     step size of gradient descent
+epsilon (norm.)     ``eps``               small constant that keeps a division finite
+==================  ====================  =========================================
+
+Importing this package is cheap: TensorFlow, audiomentations and albumentations are imported
+only inside the functions that need them.
+"""
+
+from course_utils._project import REPO_URL, __version__
+from course_utils.notebook import setup_notebook
+
+__all__ = ["REPO_URL", "__version__", "setup_notebook"]

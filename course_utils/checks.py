@@ -1,0 +1,61 @@
+"""The result type of every "Your turn" checker in the course.
+
+A checker compares a student's answer with the reference solution and returns a :class:`Check`,
+which shows itself as a green or red box in a notebook and as text elsewhere. Checkers never raise
+for a wrong answer; they explain what is wrong.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Check:
+    """Outcome of a "Your turn" exercise.
+
+    Attributes:
+        correct: whether the answer is right.
+        message: why it is right, or a hint towards the right answer.
+    """
+
+    correct: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        return ("Correct! " if self.correct else "Not yet: ") + self.message
+
+    def _repr_html_(self) -> str:
+        colour, mark = ("#1b7f3b", "&#10004; Correct!") if self.correct else ("#b3261e", "&#10008; Not yet:")
+        return (f'<div style="border-left:4px solid {colour};padding:4px 8px;margin:4px 0">'
+                f'<b style="color:{colour}">{mark}</b> {html.escape(self.message)}</div>')
+
+
+def right(message: str) -> Check:
+    """A correct answer, with a sentence that says why."""
+    return Check(True, message)
+
+
+def wrong(message: str) -> Check:
+    """A wrong answer, with a hint."""
+    return Check(False, message)
+
+
+def check_number(answer, expected: float, *, name: str, rel_tol: float = 1e-6, abs_tol: float = 1e-9,
+                 hint: str = "") -> Check:
+    """Compare a numeric answer with ``expected`` (within tolerances); ``name`` says what it is."""
+    import math
+
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return wrong(f"{name} should be a number, got {answer!r}.")
+    if value is None or not math.isfinite(value):
+        return wrong(f"{name} should be a finite number, got {answer!r}.")
+    if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol):
+        return right(f"{name} = {expected:g}.")
+    return wrong(f"{name} is not {value:g}. {hint}".strip())

@@ -1,0 +1,511 @@
+"""Real recordings through one download-and-verify cache, plus loaders for the course's datasets.
+
+Notebooks: ``00_start_here.ipynb`` (data check), ``03_data_augmentation.ipynb``,
+``05_training_an_mlp.ipynb`` and ``06_programming_session.ipynb``.
+
+Every file the course downloads is listed in a registry (``course_utils/registry/*.txt``: a path
+and its SHA-256). :func:`fetch` downloads what is missing with `pooch <https://www.fatiando.org/pooch>`_,
+which writes each file to a temporary name in the cache folder and moves it into place only after its
+checksum matched, so an interrupted or corrupted download never leaves a file behind.
+
+Environment variables
+---------------------
+``COURSE_DATA_MIRROR``
+    A local folder laid out like the course's shared data folder (``fsdd/recordings/*.wav``). When
+    set, files are copied from there instead of being downloaded, and verified in exactly the same
+    way. Useful in a lecture hall without internet (one USB stick) and in CI.
+``COURSE_DATA_DIR``
+    Where the cache lives. Default: ``data/cache`` inside a source checkout of the course, otherwise
+    the operating system's cache folder (``pooch.os_cache("dl4audio-course")``).
+``LIBROSA_DATA_DIR``
+    librosa's own cache of its example recordings (used by :func:`load_example`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+MIRROR_ENV = "COURSE_DATA_MIRROR"
+DATA_DIR_ENV = "COURSE_DATA_DIR"
+
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
+
+
+class DataError(RuntimeError):
+    """A dataset could not be fetched, verified or read. The message says what to do."""
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """Where one dataset comes from and under which terms it may be used."""
+
+    name: str
+    title: str
+    base_url: str
+    licence: str
+    attribution: str
+    registry: str = field(repr=False)
+
+
+FSDD = DatasetInfo(
+    name="fsdd",
+    title="Free Spoken Digit Dataset (FSDD) v1.0.10",
+    base_url="https://raw.githubusercontent.com/Jakobovski/free-spoken-digit-dataset/v1.0.10/",
+    licence="Creative Commons Attribution-ShareAlike 4.0 International (CC BY-SA 4.0)",
+    attribution=(
+        "Z. Jackson, C. Souza, J. Flaks, Y. Pan, H. Nicolas and A. Thite: "
+        "Jakobovski/free-spoken-digit-dataset v1.0.10 (Zenodo). "
+        "https://github.com/Jakobovski/free-spoken-digit-dataset"
+    ),
+    registry="fsdd.txt",
+)
+
+DATASETS = {FSDD.name: FSDD}
+
+#: The speakers of FSDD v1.0.10, in a fixed order.
+FSDD_SPEAKERS = ("george", "jackson", "lucas", "nicolas", "theo", "yweweler")
+#: FSDD's official split: takes 0-4 of every speaker and digit are the test set.
+FSDD_TEST_TAKES = range(0, 5)
+FSDD_SR = 8000
+
+
+def _repo_root() -> Path | None:
+    """The source checkout this package runs from, if any (identified by its ``data/README.md``)."""
+    root = Path(__file__).resolve().parent.parent
+    return root if (root / "data" / "README.md").is_file() and (root / "pyproject.toml").is_file() else None
+
+
+def cache_dir() -> Path:
+    """The folder that holds every downloaded file (see the module docstring for the rules)."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    root = _repo_root()
+    if root is not None:
+        return root / "data" / "cache"
+    import pooch
+
+    return Path(pooch.os_cache("dl4audio-course"))
+
+
+def registry(dataset: str = "fsdd") -> dict[str, str]:
+    """The files of ``dataset`` and their SHA-256 checksums, as ``{relative path: sha256}``."""
+    info = _dataset(dataset)
+    text = resources.files("course_utils.registry").joinpath(info.registry).read_text()
+    entries = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, digest = line.split()
+            entries[name] = digest
+    return entries
+
+
+def _dataset(dataset: str) -> DatasetInfo:
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {dataset!r}")
+    return DATASETS[dataset]
+
+
+class _MirrorDownloader:
+    """A pooch downloader that copies from a local mirror folder instead of the internet."""
+
+    def __init__(self, root: Path, base_url: str):
+        self.root = root
+        self.base_url = base_url
+
+    def __call__(self, url, output_file, pooch_obj, check_only=False):  # noqa: ARG002 (pooch API)
+        source = self.root / url[len(self.base_url):]
+        if check_only:
+            return source.is_file()
+        if not source.is_file():
+            raise DataError(
+                f"{source} is missing from the mirror folder {MIRROR_ENV}={self.root.parent}. "
+                f"Lay the folder out like the course's shared data (fsdd/recordings/*.wav) or unset {MIRROR_ENV}."
+            )
+        shutil.copyfile(source, output_file)
+        return None
+
+
+def _sha256(path: Path) -> str:
+    import pooch
+
+    return pooch.file_hash(str(path), alg="sha256")
+
+
+def _offline_message(info: DatasetInfo, folder: Path, error: BaseException) -> str:
+    return (
+        f"Could not download {info.title} from {info.base_url} ({type(error).__name__}: {error}).\n"
+        "What to do, any one of:\n"
+        "  * connect to the internet and run this cell again (only missing files are fetched);\n"
+        f"  * set the environment variable {MIRROR_ENV} to a folder that holds a copy laid out as "
+        f"'{info.name}/recordings/*.wav' (for example from a USB stick) and restart the kernel;\n"
+        f"  * or put the files yourself into {folder}/ (they are checked against their SHA-256)."
+    )
+
+
+def fetch(dataset: str = "fsdd", *, progress: bool = True, workers: int = 8) -> Path:
+    """Make sure every file of ``dataset`` is in the cache and intact; return its folder.
+
+    Files already in the cache are verified against the registry's SHA-256. A file that fails the
+    check is named in a warning, removed and fetched again once; if the new copy fails too, a
+    :class:`DataError` names it. Downloads (or copies from ``COURSE_DATA_MIRROR``) run in a few
+    threads with a progress bar.
+
+    Args:
+        dataset: name of the dataset, one of ``DATASETS`` (``"fsdd"``).
+        progress: show a tqdm progress bar while files are fetched.
+        workers: number of parallel downloads, 1 to 32.
+
+    Returns:
+        The dataset's folder in the cache, e.g. ``<cache>/fsdd`` (with ``recordings/`` inside).
+
+    Raises:
+        DataError: offline without a mirror, a file missing from the mirror, or a checksum that
+            still fails after one new fetch.
+    """
+    import pooch
+
+    info = _dataset(dataset)
+    if not 1 <= int(workers) <= 32:
+        raise ValueError(f"workers must be between 1 and 32, got {workers}")
+    entries = registry(dataset)
+    folder = cache_dir() / info.name
+    mirror = os.environ.get(MIRROR_ENV)
+    if mirror:
+        mirror_root = Path(mirror).expanduser().resolve()
+        if not (mirror_root / info.name).is_dir():
+            raise DataError(
+                f"{MIRROR_ENV}={mirror} has no '{info.name}' folder. It must be laid out like the course's "
+                f"shared data folder ('{info.name}/recordings/*.wav'); fix the path or unset {MIRROR_ENV}."
+            )
+        downloader = _MirrorDownloader(mirror_root / info.name, info.base_url)
+    else:
+        downloader = pooch.HTTPDownloader(progressbar=False, timeout=30)
+    store = pooch.create(path=folder, base_url=info.base_url, registry=entries, retry_if_failed=0)
+
+    missing = []
+    for name, digest in entries.items():
+        path = folder / name
+        if not path.is_file():
+            missing.append(name)
+        elif _sha256(path) != digest:
+            warnings.warn(f"{path} failed its SHA-256 check: removed, fetching it again.", stacklevel=2)
+            path.unlink()
+            missing.append(name)
+    if not missing:
+        return folder
+
+    def fetch_one(name: str) -> None:
+        try:
+            store.fetch(name, downloader=downloader)
+        except ValueError as error:  # pooch's checksum mismatch on the new copy
+            raise DataError(
+                f"{folder / name} failed its SHA-256 check after a fresh fetch from "
+                f"{'the mirror ' + str(mirror) if mirror else info.base_url}; the source may be corrupted. "
+                f"Nothing was written. ({error})"
+            ) from error
+
+    pooch_logger = pooch.get_logger()
+    level = pooch_logger.level
+    pooch_logger.setLevel(logging.WARNING)
+    try:
+        bar = _progress(total=len(missing), desc=f"Fetching {info.name}", disable=not progress)
+        with ThreadPoolExecutor(max_workers=int(workers)) as pool:
+            futures = [pool.submit(fetch_one, name) for name in missing]
+            try:
+                for future in futures:
+                    future.result()
+                    bar.update(1)
+            except BaseException:
+                for other in futures:
+                    other.cancel()
+                raise
+            finally:
+                bar.close()
+    except DataError:
+        raise
+    except Exception as error:
+        import requests
+
+        if isinstance(error, (requests.exceptions.RequestException, OSError)):
+            raise DataError(_offline_message(info, folder, error)) from error
+        raise
+    finally:
+        pooch_logger.setLevel(level)
+    return folder
+
+
+def _progress(**kwargs):
+    from tqdm.auto import tqdm
+
+    return tqdm(**kwargs)
+
+
+def describe(dataset: str = "fsdd") -> str:
+    """A short text with the dataset's title, licence and attribution (shown to users on load)."""
+    info = _dataset(dataset)
+    return f"{info.title}\nLicence: {info.licence}\nAttribution: {info.attribution}"
+
+
+@dataclass
+class AudioCollection:
+    """Recordings with their labels, in one consistent form for every loader.
+
+    Attributes:
+        audio: list of ``np.ndarray`` of dtype float32, shape ``(n_samples,)`` each (lengths differ),
+            values in [-1, 1].
+        labels: ``np.ndarray`` of int, shape ``(n_recordings,)``: class index of each recording.
+        class_names: the name of each class index (for FSDD: ``"0"`` ... ``"9"``).
+        speakers: ``np.ndarray`` of str, shape ``(n_recordings,)`` (``"unknown"`` where unknown).
+        takes: ``np.ndarray`` of int, shape ``(n_recordings,)``: index of the take.
+        sr: sample rate of every recording, in Hz.
+        paths: where each recording was read from.
+    """
+
+    audio: list
+    labels: np.ndarray
+    class_names: list
+    speakers: np.ndarray
+    takes: np.ndarray
+    sr: int
+    paths: list
+
+    def __len__(self) -> int:
+        return len(self.audio)
+
+    def __repr__(self) -> str:
+        seconds = sum(len(y) for y in self.audio) / self.sr if self.audio else 0.0
+        return (
+            f"AudioCollection({len(self)} recordings, {len(self.class_names)} classes, "
+            f"{len(set(self.speakers.tolist()))} speakers, sr={self.sr} Hz, {seconds:.1f} s of audio)"
+        )
+
+    def subset(self, index) -> AudioCollection:
+        """The recordings selected by ``index`` (integer indices or a boolean mask), as a new collection."""
+        index = np.asarray(index)
+        if index.dtype == bool:
+            if index.shape != (len(self),):
+                raise ValueError(f"a boolean index must have shape ({len(self)},), got {index.shape}")
+            index = np.flatnonzero(index)
+        return AudioCollection(
+            audio=[self.audio[i] for i in index],
+            labels=self.labels[index],
+            class_names=list(self.class_names),
+            speakers=self.speakers[index],
+            takes=self.takes[index],
+            sr=self.sr,
+            paths=[self.paths[i] for i in index],
+        )
+
+    @property
+    def durations(self) -> np.ndarray:
+        """Length of each recording in seconds, shape ``(n_recordings,)``."""
+        return np.array([len(y) / self.sr for y in self.audio])
+
+
+def _read_audio(path: Path, sr: int | None) -> tuple[np.ndarray, int]:
+    """Read one file as mono float32 (channels averaged), resampled to ``sr`` if given."""
+    import soundfile as sf
+
+    try:
+        y, native_sr = sf.read(str(path), dtype="float32", always_2d=True)
+        y = y.mean(axis=1)
+    except Exception:  # formats libsndfile cannot read (e.g. some mp3): librosa's audioread fallback
+        import librosa
+
+        y, native_sr = librosa.load(str(path), sr=None, mono=True)
+    if sr is not None and sr != native_sr:
+        import librosa
+
+        y = librosa.resample(y, orig_sr=native_sr, target_sr=sr)
+        native_sr = sr
+    return np.ascontiguousarray(y, dtype=np.float32), int(native_sr)
+
+
+def load_fsdd(*, speakers=None, digits=None, sr: int | None = None, progress: bool = True) -> AudioCollection:
+    """Load the Free Spoken Digit Dataset (fetched and verified through the cache on first use).
+
+    Args:
+        speakers: optional names of the speakers to keep (see ``FSDD_SPEAKERS``); default all six.
+        digits: optional digits (0-9) to keep; default all ten.
+        sr: resample to this rate in Hz; default ``None`` keeps FSDD's 8000 Hz.
+        progress: show a progress bar while fetching.
+
+    Returns:
+        An :class:`AudioCollection` sorted by digit, speaker and take; ``labels`` are the digits and
+        ``class_names`` are ``"0"`` to ``"9"``.
+
+    Example:
+        >>> fsdd = load_fsdd(speakers=["theo"], digits=[3])  # doctest: +SKIP
+        >>> len(fsdd), fsdd.sr                                # doctest: +SKIP
+        (50, 8000)
+    """
+    if speakers is not None:
+        unknown = sorted(set(speakers) - set(FSDD_SPEAKERS))
+        if unknown:
+            raise ValueError(f"speakers must be among {list(FSDD_SPEAKERS)}, got unknown {unknown}")
+    if digits is not None:
+        bad = [d for d in digits if d not in range(10)]
+        if bad:
+            raise ValueError(f"digits must be integers from 0 to 9, got {bad}")
+    if sr is not None and not (isinstance(sr, (int, np.integer)) and 1000 <= sr <= 192000):
+        raise ValueError(f"sr must be an integer from 1000 to 192000 Hz, or None, got {sr!r}")
+    folder = fetch("fsdd", progress=progress)
+    rows = []
+    for name in registry("fsdd"):
+        digit, speaker, take = Path(name).stem.split("_")
+        digit, take = int(digit), int(take)
+        if speakers is not None and speaker not in speakers:
+            continue
+        if digits is not None and digit not in digits:
+            continue
+        rows.append((digit, FSDD_SPEAKERS.index(speaker), take, speaker, folder / name))
+    rows.sort()
+    audio = [_read_audio(path, sr)[0] for *_, path in rows]
+    return AudioCollection(
+        audio=audio,
+        labels=np.array([r[0] for r in rows], dtype=int),
+        class_names=[str(d) for d in range(10)],
+        speakers=np.array([r[3] for r in rows], dtype=object).astype(str),
+        takes=np.array([r[2] for r in rows], dtype=int),
+        sr=FSDD_SR if sr is None else int(sr),
+        paths=[r[4] for r in rows],
+    )
+
+
+def official_split(collection: AudioCollection) -> tuple[np.ndarray, np.ndarray]:
+    """FSDD's official split: takes 0-4 are the test set, the rest is the training set.
+
+    Every speaker is heard in both sets, so the test accuracy says how well the model knows these six
+    voices, not how well it serves a new one.
+
+    Returns:
+        ``(train_index, test_index)``: integer arrays into ``collection``.
+    """
+    test = np.isin(collection.takes, list(FSDD_TEST_TAKES))
+    return np.flatnonzero(~test), np.flatnonzero(test)
+
+
+def speaker_split(collection: AudioCollection, test_speaker: str) -> tuple[np.ndarray, np.ndarray]:
+    """A speaker-held-out split: every recording of ``test_speaker`` is test data, the rest training data.
+
+    Returns:
+        ``(train_index, test_index)``: integer arrays into ``collection``; no speaker is on both sides.
+    """
+    present = sorted(set(collection.speakers.tolist()))
+    if test_speaker not in present:
+        raise ValueError(f"test_speaker must be one of {present}, got {test_speaker!r}")
+    test = collection.speakers == test_speaker
+    return np.flatnonzero(~test), np.flatnonzero(test)
+
+
+def load_folder(path, *, sr: int = 22050, on_error: str = "raise") -> AudioCollection:
+    """Load your own recordings: one sub-folder per class, audio files (wav/flac/ogg/mp3) inside.
+
+    ``my_digits/zero/take1.wav``, ``my_digits/zero/take2.wav``, ``my_digits/one/a.flac`` ... gives the
+    classes ``["one", "zero"]`` (sorted by name). Stereo files are averaged to mono; every file is
+    resampled to ``sr``.
+
+    Args:
+        path: the folder that holds one sub-folder per class.
+        sr: sample rate in Hz to resample every file to (1000 to 192000).
+        on_error: ``"raise"`` stops at the first unreadable file and names it; ``"skip"`` leaves it
+            out with a warning that names it.
+
+    Returns:
+        An :class:`AudioCollection` with ``speakers`` set to ``"unknown"``.
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    if not (isinstance(sr, (int, np.integer)) and 1000 <= sr <= 192000):
+        raise ValueError(f"sr must be an integer from 1000 to 192000 Hz, got {sr!r}")
+    root = Path(path).expanduser()
+    if not root.is_dir():
+        raise DataError(f"{root} is not a folder. Put one sub-folder per class in it, with your recordings inside.")
+    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not class_dirs:
+        raise DataError(f"{root} has no sub-folders. Make one sub-folder per class (e.g. {root}/zero/) for your recordings.")
+    audio, labels, takes, paths = [], [], [], []
+    for label, class_dir in enumerate(class_dirs):
+        files = sorted(p for p in class_dir.iterdir() if p.suffix.lower() in AUDIO_EXTENSIONS)
+        for take, file in enumerate(files):
+            try:
+                y, _ = _read_audio(file, sr)
+                if y.size == 0 or not np.all(np.isfinite(y)):
+                    raise ValueError("the file holds no samples or non-finite samples")
+            except Exception as error:
+                message = f"cannot read {file}: {error}"
+                if on_error == "raise":
+                    raise DataError(message + " (pass on_error='skip' to leave such files out)") from error
+                warnings.warn(message + " (skipped)", stacklevel=2)
+                continue
+            audio.append(y)
+            labels.append(label)
+            takes.append(take)
+            paths.append(file)
+    if not audio:
+        raise DataError(f"found no readable audio files ({', '.join(AUDIO_EXTENSIONS)}) in the sub-folders of {root}")
+    return AudioCollection(
+        audio=audio,
+        labels=np.array(labels, dtype=int),
+        class_names=[p.name for p in class_dirs],
+        speakers=np.array(["unknown"] * len(audio)),
+        takes=np.array(takes, dtype=int),
+        sr=int(sr),
+        paths=paths,
+    )
+
+
+#: The librosa example recordings the course uses, by what they show.
+EXAMPLES = {
+    "trumpet": "solo trumpet (music, a single melodic instrument)",
+    "libri1": "read speech from LibriSpeech (a female speaker)",
+    "libri2": "read speech from LibriSpeech",
+    "brahms": "Brahms, Hungarian Dance No. 5 (orchestra)",
+    "nutcracker": "Tchaikovsky, Dance of the Sugar Plum Fairy",
+    "choice": "drum and bass (percussive music)",
+    "robin": "a robin's song (bird)",
+    "humpback": "a humpback whale",
+    "vibeace": "Vibe Ace (electronic music)",
+}
+
+
+def load_example(name: str = "trumpet", *, sr: int = 22050, duration: float | None = None,
+                 offset: float = 0.0) -> tuple[np.ndarray, int]:
+    """Load one of librosa's example recordings as a mono float32 signal.
+
+    librosa downloads and verifies its examples itself and keeps them in ``LIBROSA_DATA_DIR``.
+
+    Args:
+        name: a librosa example key (see ``librosa.util.list_examples()``; the course uses ``EXAMPLES``).
+        sr: sample rate in Hz to resample to.
+        duration: seconds to load (``None``: all).
+        offset: start, in seconds.
+
+    Returns:
+        ``(y, sr)`` with ``y`` of shape ``(n_samples,)``, dtype float32.
+    """
+    import librosa
+
+    try:
+        path = librosa.ex(name)
+    except librosa.util.exceptions.ParameterError as error:
+        raise ValueError(f"name must be a librosa example key such as {sorted(EXAMPLES)}; got {name!r}") from error
+    except Exception as error:
+        raise DataError(
+            f"librosa could not provide its example {name!r} ({type(error).__name__}: {error}). Connect to the "
+            "internet, or set LIBROSA_DATA_DIR to a folder that holds librosa's example files "
+            "(e.g. the course's shared data/librosa) before starting Jupyter."
+        ) from error
+    y, sr_out = librosa.load(path, sr=sr, mono=True, offset=offset, duration=duration)
+    return y.astype(np.float32, copy=False), int(sr_out)
+

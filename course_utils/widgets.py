@@ -1,0 +1,403 @@
+"""The slider framework: every interactive explorer of the course is built on :class:`Explorer`.
+
+Notebook: ``00_start_here.ipynb`` introduces it; every later notebook uses it.
+
+How an explorer works
+---------------------
+An explorer owns a matplotlib figure that it makes **once**, a set of ipywidgets controls and optional
+text readouts and audio players. When a control changes, the explorer recomputes what it shows, updates
+the figure's artists in place (``line.set_data``, ``image.set_data``, ...), renders the figure to PNG
+and puts the bytes into an ``ipywidgets.Image``. Setting a control's ``.value`` from Python updates
+everything synchronously, so tests, benchmarks and the browser test can drive explorers directly.
+
+Why a PNG in an ``ipywidgets.Image`` (and not ipympl or ``%matplotlib widget``)
+-------------------------------------------------------------------------------
+* It needs nothing but ipywidgets in the front end, so the same code renders and responds in
+  JupyterLab 4, Notebook 7, VS Code, Voila and Google Colab (with its custom widget manager, which
+  :func:`course_utils.setup_notebook` switches on). ipympl needs its own front-end extension in the
+  matching version, which Colab and some VS Code setups lack, and it fails silently when absent.
+* The figure is drawn by matplotlib's Agg backend in the kernel, independent of the notebook's
+  ``%matplotlib`` backend, so an explorer never shows a second, stale copy of its figure.
+* ``snapshot()`` is exactly what the student sees, which makes pictures testable.
+* The cost is one PNG encode per change (a few tens of milliseconds for the course's figure sizes),
+  which fits the latency budget below. Zooming and panning are not needed by any explorer.
+
+Latency budget
+--------------
+After a control changes, the new picture is ready in at most 100 ms (median) and 200 ms (95th
+percentile) for signals up to 5 s at 22.05 kHz. Work that cannot meet it (training a network) runs on
+an explicit button with a busy indicator (:meth:`Explorer.add_button`). ``bench/widgets.py`` measures
+every control of every registered explorer.
+
+Registry
+--------
+``EXPLORERS`` maps a name to a factory that takes no required arguments (the explorer class). Explorer
+classes live in :mod:`course_utils.explorers`, one file per topic, and register themselves with
+:func:`register`; ``EXPLORERS`` imports those files on first use.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import importlib
+import io
+import pkgutil
+import time
+import traceback
+import wave
+from collections.abc import Mapping
+from contextlib import contextmanager
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = [
+    "EXPLORERS",
+    "AudioPlayer",
+    "Explorer",
+    "register",
+    "sweep_values",
+    "slider",
+    "log_slider",
+    "dropdown",
+]
+
+_FACTORIES: dict = {}
+
+
+def register(name: str):
+    """Class decorator: register an explorer class in ``EXPLORERS`` under ``name``."""
+
+    def decorate(cls):
+        if name in _FACTORIES and _FACTORIES[name] is not cls:
+            raise ValueError(f"an explorer named {name!r} is registered already ({_FACTORIES[name].__qualname__})")
+        _FACTORIES[name] = cls
+        cls.registry_name = name
+        return cls
+
+    return decorate
+
+
+class _Registry(Mapping):
+    """Read-only mapping name -> explorer factory; imports ``course_utils.explorers.*`` on first use."""
+
+    _loaded = False
+
+    def _load(self):
+        if not self._loaded:
+            package = importlib.import_module("course_utils.explorers")
+            for module in pkgutil.iter_modules(package.__path__):
+                importlib.import_module(f"{package.__name__}.{module.name}")
+            type(self)._loaded = True
+        return _FACTORIES
+
+    def __getitem__(self, name):
+        factories = self._load()
+        if name not in factories:
+            raise KeyError(f"no explorer named {name!r}; registered: {sorted(factories)}")
+        return factories[name]
+
+    def __iter__(self):
+        return iter(sorted(self._load()))
+
+    def __len__(self):
+        return len(self._load())
+
+    def __repr__(self):
+        return f"EXPLORERS({sorted(self._load())})"
+
+
+#: Every registered explorer: name -> factory taking no required arguments.
+EXPLORERS = _Registry()
+
+
+# --------------------------------------------------------------------------------------------------
+# Controls with the course's look (one place, so every explorer looks and behaves the same)
+
+_STYLE = {"description_width": "initial"}
+_LAYOUT = {"width": "340px"}
+
+
+def slider(description: str, value, min, max, step=1, *, readout_format=None, continuous_update=False):  # noqa: A002
+    """An integer or float slider (float when any of the numbers is a float).
+
+    ``continuous_update=False`` recomputes when the handle is released (and on every arrow key), so a
+    drag in a lecture hall never queues dozens of redraws.
+    """
+    is_float = any(isinstance(v, float) for v in (value, min, max, step))
+    cls = widgets.FloatSlider if is_float else widgets.IntSlider
+    kwargs = {"readout_format": readout_format} if readout_format else {}
+    return cls(value=value, min=min, max=max, step=step, description=description, style=_STYLE,
+               layout=widgets.Layout(**_LAYOUT), continuous_update=continuous_update, **kwargs)
+
+
+def log_slider(description: str, value: float, min_exponent: float, max_exponent: float, *, step: float = 0.1,
+               base: float = 10, readout_format: str = ".3g"):
+    """A slider on a logarithmic scale from ``base**min_exponent`` to ``base**max_exponent``."""
+    return widgets.FloatLogSlider(value=value, base=base, min=min_exponent, max=max_exponent, step=step,
+                                  description=description, style=_STYLE, layout=widgets.Layout(**_LAYOUT),
+                                  readout_format=readout_format, continuous_update=False)
+
+
+def dropdown(description: str, options, value=None):
+    """A drop-down menu; ``options`` is a list of values or of ``(label, value)`` pairs."""
+    dd = widgets.Dropdown(options=options, description=description, style=_STYLE, layout=widgets.Layout(**_LAYOUT))
+    if value is not None:
+        dd.value = value
+    return dd
+
+
+def selection_slider(description: str, options, value=None):
+    """A slider over a fixed list of values (e.g. powers of two); ``options`` as for :func:`dropdown`."""
+    s = widgets.SelectionSlider(options=options, description=description, style=_STYLE,
+                                layout=widgets.Layout(**_LAYOUT), continuous_update=False)
+    if value is not None:
+        s.value = value
+    return s
+
+
+def checkbox(description: str, value: bool = False):
+    """A check box."""
+    return widgets.Checkbox(value=value, description=description, style=_STYLE, indent=False)
+
+
+def sweep_values(control, max_values: int = 8) -> list:
+    """Values spread over a control's whole range (used by tests and the latency benchmark).
+
+    Options of a selection widget (all of them when there are at most ``max_values``, else an evenly
+    spaced subset), evenly spaced values of a numeric slider (log-spaced for ``FloatLogSlider``),
+    ``[True, False]`` for a check box. Other controls give ``[]``.
+    """
+    if isinstance(control, (widgets.Dropdown, widgets.SelectionSlider, widgets.ToggleButtons,
+                            widgets.RadioButtons, widgets.Select)):
+        values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+        if len(values) > max_values:
+            values = [values[int(i)] for i in np.linspace(0, len(values) - 1, max_values).round()]
+        return values
+    if isinstance(control, widgets.Checkbox):
+        return [not control.value, control.value]
+    if isinstance(control, widgets.FloatLogSlider):
+        exponents = np.linspace(control.min, control.max, max_values)
+        return [float(control.base ** e) for e in exponents]
+    if isinstance(control, widgets.IntSlider):
+        return sorted({int(round(v)) for v in np.linspace(control.min, control.max, max_values)})
+    if isinstance(control, widgets.FloatSlider):
+        return [float(v) for v in np.linspace(control.min, control.max, max_values)]
+    return []
+
+
+# --------------------------------------------------------------------------------------------------
+# Audio players
+
+def wav_bytes(y: np.ndarray, sr: int) -> bytes:
+    """Encode a mono float signal (values in [-1, 1]; louder parts are clipped) as 16-bit PCM WAV bytes."""
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim != 1:
+        raise ValueError(f"y must be mono with shape (n_samples,), got shape {y.shape}")
+    if not isinstance(sr, (int, np.integer)) or not 1 <= sr <= 384000:
+        raise ValueError(f"sr must be an integer from 1 to 384000 Hz, got {sr!r}")
+    pcm = (np.clip(np.nan_to_num(y), -1.0, 1.0) * 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(int(sr))
+        w.writeframes(pcm.tobytes())
+    return buffer.getvalue()
+
+
+class AudioPlayer:
+    """An HTML5 audio player inside an ``ipywidgets.HTML`` whose sound can be replaced at any time.
+
+    Unlike ``IPython.display.Audio`` it does **not** rescale the sound to full volume, so a quieter or
+    noisier version sounds quieter or noisier; samples beyond [-1, 1] are clipped and the label says so.
+    """
+
+    def __init__(self, label: str = ""):
+        self.label = label
+        self.widget = widgets.HTML()
+        self.samples: np.ndarray | None = None
+        self.sr: int | None = None
+
+    def set(self, y: np.ndarray, sr: int, label: str | None = None) -> None:
+        """Show a player for signal ``y`` (shape ``(n_samples,)``) at ``sr`` Hz."""
+        if label is not None:
+            self.label = label
+        y = np.asarray(y)
+        self.samples, self.sr = y, int(sr)
+        data = base64.b64encode(wav_bytes(y, sr)).decode("ascii")
+        clipped = " (clipped)" if y.size and float(np.max(np.abs(y))) > 1.0 else ""
+        seconds = len(y) / sr
+        self.widget.value = (
+            f'<div style="display:flex;align-items:center;gap:8px"><span style="min-width:180px">'
+            f"{html.escape(self.label)} ({seconds:.2f} s){clipped}</span>"
+            f'<audio controls preload="none" src="data:audio/wav;base64,{data}"></audio></div>'
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+# The explorer base class
+
+class Explorer:
+    """Base class of every interactive explorer.
+
+    A subclass sets ``title`` (and optionally ``help``, ``figsize``, ``player_names``) and implements
+
+    * ``make_controls(self) -> dict[str, ipywidgets widget]``: the controls, by name;
+    * ``build(self, fig)``: make the axes and artists once;
+    * ``update(self, **values)``: recompute and update artists, readouts and players for the
+      controls' current values (one keyword argument per control).
+
+    Keyword arguments to the constructor set initial control values, e.g.
+    ``FramingExplorer(block_size=1024)``.
+
+    Attributes:
+        controls: name -> ipywidgets control.
+        widget: what a notebook displays.
+        readout: an ``ipywidgets.HTML`` for formulas with the current numbers filled in.
+        players: name -> :class:`AudioPlayer`, one per entry of the class attribute ``player_names``.
+        error: the exception of the last failed update, or ``None``; shown to the student in red
+            (a callback's traceback would otherwise vanish into JupyterLab's log console).
+        last_update_ms: wall time of the last update including the PNG render, in milliseconds.
+    """
+
+    title = "Explorer"
+    help = ""
+    figsize = (9.0, 3.6)
+    player_names: tuple = ()
+    registry_name = None
+
+    def __init__(self, **initial):
+        self.controls = dict(self.make_controls())
+        unknown = set(initial) - set(self.controls)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no control(s) {sorted(unknown)}; controls: {sorted(self.controls)}")
+        for name, value in initial.items():
+            self.controls[name].value = value
+        self.fig = Figure(figsize=self.figsize, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.readout = widgets.HTML()
+        self.status = widgets.HTML()
+        self.players = {name: AudioPlayer(name) for name in self.player_names}
+        self.buttons: dict[str, widgets.Button] = {}
+        self._button_box = widgets.HBox([])
+        self.error: BaseException | None = None
+        self.last_update_ms = float("nan")
+        self._held = 0
+        self.build(self.fig)
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+        # Freeze the layout found on the first draw: constrained layout costs time on every redraw.
+        self.fig.set_layout_engine("none")
+        self.widget = self._make_widget()
+
+    # ---- to implement in subclasses
+    def make_controls(self) -> dict:
+        raise NotImplementedError
+
+    def build(self, fig: Figure) -> None:
+        raise NotImplementedError
+
+    def update(self, **values) -> None:
+        raise NotImplementedError
+
+    # ---- framework
+    def _make_widget(self):
+        header = widgets.HTML(f"<b>{html.escape(self.title)}</b>"
+                              + (f"<br><span style='color:#555'>{html.escape(self.help)}</span>" if self.help else ""))
+        controls = list(self.controls.values())
+        rows = [widgets.HBox(controls[i:i + 2]) for i in range(0, len(controls), 2)]
+        parts = [header, *rows, self._button_box, self.status, self.image, self.readout]
+        parts += [player.widget for player in self.players.values()]
+        return widgets.VBox(parts)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def values(self) -> dict:
+        """The current value of every control, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    @contextmanager
+    def hold(self):
+        """Change several controls without an update after each (one update at the end of the block)."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+        if not self._held:
+            self.refresh()
+
+    def _on_change(self, change) -> None:
+        if not self._held:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute, update the figure and render it (what every control change triggers)."""
+        start = time.perf_counter()
+        self._held += 1  # an update may adjust other controls (e.g. clamp the hop to the block)
+        try:
+            self.update(**self.values())
+            self.error = None
+            self.status.value = ""
+        except Exception as error:  # shown in the notebook instead of a hidden traceback
+            self.error = error
+            self.status.value = (
+                f"<div style='color:#b3261e'><b>Could not update:</b> {html.escape(str(error))}</div>"
+                f"<!-- {html.escape(''.join(traceback.format_exception_only(type(error), error)))} -->"
+            )
+        finally:
+            self._held -= 1
+        self._render()
+        self.last_update_ms = (time.perf_counter() - start) * 1000
+
+    def _render(self) -> None:
+        buffer = io.BytesIO()
+        self.canvas.print_png(buffer)
+        self.image.value = buffer.getvalue()
+
+    def snapshot(self) -> bytes:
+        """The current figure as PNG bytes (exactly what the student sees)."""
+        return bytes(self.image.value)
+
+    def add_button(self, description: str, callback, *, busy: str = "Working…", icon: str = "") -> widgets.Button:
+        """Add a button that runs ``callback()`` (slow work) with a busy indicator, then refreshes.
+
+        While the callback runs the button is disabled and the status line shows ``busy``.
+        """
+        button = widgets.Button(description=description, icon=icon, layout=widgets.Layout(width="auto"))
+
+        def on_click(_=None):
+            button.disabled = True
+            self.status.value = f"<i>&#8987; {html.escape(busy)}</i>"
+            try:
+                callback()
+                self.error = None
+                self.status.value = ""
+            except Exception as error:
+                self.error = error
+                self.status.value = f"<div style='color:#b3261e'><b>Failed:</b> {html.escape(str(error))}</div>"
+            finally:
+                button.disabled = False
+            if self.error is None:
+                self.refresh()
+            else:
+                self._render()
+
+        button.on_click(on_click)
+        button.click_now = on_click  # lets tests and benchmarks press it synchronously
+        self.buttons[description] = button
+        self._button_box.children = tuple(self.buttons.values())
+        return button
+
+    def set_readout(self, html_text: str) -> None:
+        """Replace the text under the figure (HTML allowed)."""
+        self.readout.value = html_text
