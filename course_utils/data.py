@@ -152,8 +152,8 @@ def _offline_message(info: DatasetInfo, folder: Path, error: BaseException) -> s
     )
 
 
-def fetch(dataset: str = "fsdd", *, progress: bool = True, workers: int = 8) -> Path:
-    """Make sure every file of ``dataset`` is in the cache and intact; return its folder.
+def fetch(dataset: str = "fsdd", *, names=None, progress: bool = True, workers: int = 8) -> Path:
+    """Make sure the files of ``dataset`` are in the cache and intact; return its folder.
 
     Files already in the cache are verified against the registry's SHA-256. A file that fails the
     check is named in a warning, removed and fetched again once; if the new copy fails too, a
@@ -162,7 +162,9 @@ def fetch(dataset: str = "fsdd", *, progress: bool = True, workers: int = 8) -> 
 
     Args:
         dataset: name of the dataset, one of ``DATASETS`` (``"fsdd"``).
-        progress: show a tqdm progress bar while files are fetched.
+        names: the registry paths to fetch (e.g. ``["recordings/3_theo_0.wav"]``); default all.
+        progress: show a tqdm progress bar while files are fetched, and the dataset's licence and
+            attribution once they are in place.
         workers: number of parallel downloads, 1 to 32.
 
     Returns:
@@ -178,6 +180,11 @@ def fetch(dataset: str = "fsdd", *, progress: bool = True, workers: int = 8) -> 
     if not 1 <= int(workers) <= 32:
         raise ValueError(f"workers must be between 1 and 32, got {workers}")
     entries = registry(dataset)
+    if names is not None:
+        unknown = [name for name in names if name not in entries]
+        if unknown:
+            raise ValueError(f"names must be files of the {dataset} registry; unknown: {unknown[:5]}")
+        entries = {name: entries[name] for name in names}
     folder = cache_dir() / info.name
     mirror = os.environ.get(MIRROR_ENV)
     if mirror:
@@ -241,6 +248,8 @@ def fetch(dataset: str = "fsdd", *, progress: bool = True, workers: int = 8) -> 
         raise
     finally:
         pooch_logger.setLevel(level)
+    if progress:
+        print(describe(dataset))
     return folder
 
 
@@ -322,7 +331,11 @@ def _read_audio(path: Path, sr: int | None) -> tuple[np.ndarray, int]:
     except Exception:  # formats libsndfile cannot read (e.g. some mp3): librosa's audioread fallback
         import librosa
 
-        y, native_sr = librosa.load(str(path), sr=None, mono=True)
+        with warnings.catch_warnings():  # librosa warns that it falls back; the error (if any) says enough
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            y, native_sr = librosa.load(str(path), sr=None, mono=True)
     if sr is not None and sr != native_sr:
         import librosa
 
@@ -359,7 +372,6 @@ def load_fsdd(*, speakers=None, digits=None, sr: int | None = None, progress: bo
             raise ValueError(f"digits must be integers from 0 to 9, got {bad}")
     if sr is not None and not (isinstance(sr, (int, np.integer)) and 1000 <= sr <= 192000):
         raise ValueError(f"sr must be an integer from 1000 to 192000 Hz, or None, got {sr!r}")
-    folder = fetch("fsdd", progress=progress)
     rows = []
     for name in registry("fsdd"):
         digit, speaker, take = Path(name).stem.split("_")
@@ -368,8 +380,9 @@ def load_fsdd(*, speakers=None, digits=None, sr: int | None = None, progress: bo
             continue
         if digits is not None and digit not in digits:
             continue
-        rows.append((digit, FSDD_SPEAKERS.index(speaker), take, speaker, folder / name))
-    rows.sort()
+        rows.append((digit, FSDD_SPEAKERS.index(speaker), take, speaker, name))
+    folder = fetch("fsdd", names=[row[-1] for row in rows], progress=progress)
+    rows = [(*row[:-1], folder / row[-1]) for row in sorted(rows)]
     audio = [_read_audio(path, sr)[0] for *_, path in rows]
     return AudioCollection(
         audio=audio,

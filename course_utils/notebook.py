@@ -121,3 +121,73 @@ def setup_notebook(presentation: bool | None = None, seed: int = 0) -> NotebookS
         output.enable_custom_widget_manager()
     _current = NotebookSettings(seed=int(seed), presentation=presentation, colab=colab, fast=fast_mode())
     return _current
+
+
+_PACKAGES = ("numpy", "scipy", "librosa", "matplotlib", "ipywidgets", "scikit-learn", "tensorflow", "keras",
+             "albumentations", "audiomentations", "jupyterlab", "pooch")
+
+
+class EnvironmentReport(list):
+    """Rows ``(item, ok, detail)`` of :func:`check_environment`; shows itself as a table in a notebook."""
+
+    @property
+    def ok(self) -> bool:
+        return all(ok for _, ok, _ in self)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{'OK ' if ok else 'FAIL'} {item}: {detail}" for item, ok, detail in self)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(item)}</td><td style='color:{'#1b7f3b' if ok else '#b3261e'}'>"
+            f"{'&#10004;' if ok else '&#10008;'}</td><td style='text-align:left'>{html.escape(detail)}</td></tr>"
+            for item, ok, detail in self
+        )
+        return f"<table><tr><th>check</th><th></th><th>detail</th></tr>{rows}</table>"
+
+
+def check_environment(*, data: bool = True) -> EnvironmentReport:
+    """Check what the course needs: Python, package versions, the data and the widgets.
+
+    Args:
+        data: also fetch one FSDD recording through the data layer and load a librosa example.
+
+    Returns:
+        An :class:`EnvironmentReport` (a list of ``(item, ok, detail)`` rows with ``.ok``).
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    report = EnvironmentReport()
+    python_ok = (3, 10) <= sys.version_info[:2] <= (3, 12)
+    report.append(("Python", python_ok, sys.version.split()[0] + ("" if python_ok else " (the course needs 3.10-3.12)")))
+    for package in _PACKAGES:
+        try:
+            report.append((package, True, version(package)))
+        except PackageNotFoundError:
+            report.append((package, False, "not installed: run `make lab` (or the notebook's first cell on Colab)"))
+    if data:
+        from course_utils import data as course_data
+
+        try:
+            folder = course_data.fetch("fsdd", names=["recordings/0_jackson_0.wav"], progress=False)
+            source = os.environ.get(course_data.MIRROR_ENV) or course_data.FSDD.base_url
+            report.append(("FSDD recordings", True, f"cache {folder} (source: {source})"))
+        except Exception as error:  # the report tells the student what to do instead of stopping
+            report.append(("FSDD recordings", False, str(error).splitlines()[0]))
+        try:
+            y, sr = course_data.load_example("trumpet", duration=0.5)
+            report.append(("librosa examples", True, f"'trumpet' loaded ({len(y)} samples at {sr} Hz)"))
+        except Exception as error:
+            report.append(("librosa examples", False, str(error).splitlines()[0]))
+    try:
+        from course_utils.widgets import EXPLORERS
+
+        explorer = EXPLORERS["tone"]()
+        png = explorer.snapshot()
+        ok = explorer.error is None and png.startswith(b"\x89PNG")
+        report.append(("widgets", ok, f"demo explorer rendered a {len(png) // 1024} KiB picture"))
+    except Exception as error:
+        report.append(("widgets", False, f"{type(error).__name__}: {error}"))
+    return report

@@ -1,0 +1,17 @@
+"""Shared test fixtures. The test command (``make test``) sets COURSE_DATA_MIRROR and LIBROSA_DATA_DIR."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture
+def mirror():
+    """The shared data folder that the test command points COURSE_DATA_MIRROR at."""
+    path = os.environ.get("COURSE_DATA_MIRROR")
+    if not path:
+        pytest.fail("COURSE_DATA_MIRROR is not set: run the tests with `make test` (it sets it to ../shared/data)")
+    return path

@@ -1,0 +1,146 @@
+"""The slider framework: registry, synchronous updates, snapshots, errors, audio players, every explorer."""
+
+import io
+import wave
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from PIL import Image
+
+from course_utils import widgets as cw
+from course_utils.widgets import EXPLORERS, AudioPlayer, Explorer, sweep_values, wav_bytes
+
+
+def _png_size(png: bytes):
+    return Image.open(io.BytesIO(png)).size
+
+
+def test_registry_has_the_demo_and_factories_need_no_arguments():
+    assert "tone" in EXPLORERS
+    assert len(EXPLORERS) == len(list(EXPLORERS))
+    with pytest.raises(KeyError, match="registered:"):
+        EXPLORERS["no-such-explorer"]
+
+
+def test_registering_a_name_twice_is_refused():
+    with pytest.raises(ValueError, match="registered already"):
+        cw.register("tone")(type("Other", (Explorer,), {}))
+
+
+def test_demo_updates_synchronously_and_the_picture_changes():
+    explorer = EXPLORERS["tone"]()
+    assert explorer.error is None
+    before = explorer.snapshot()
+    assert before.startswith(b"\x89PNG") and _png_size(before)[0] > 300
+    explorer.controls["frequency"].value = 1000.0
+    after = explorer.snapshot()
+    assert after != before
+    assert "1000.0 Hz" in explorer.readout.value
+    assert explorer.players["tone"].sr == 22050
+    assert np.isclose(np.abs(explorer.players["tone"].samples).max(), 0.5, atol=1e-3)
+    explorer.controls["amplitude"].value = 0.25
+    assert np.isclose(np.abs(explorer.players["tone"].samples).max(), 0.25, atol=1e-3)
+    assert explorer.last_update_ms > 0
+
+
+def test_initial_values_and_unknown_controls():
+    explorer = EXPLORERS["tone"](frequency=200.0)
+    assert explorer.controls["frequency"].value == 200.0
+    with pytest.raises(TypeError, match="no control"):
+        EXPLORERS["tone"](pitch=3)
+
+
+class _Counting(Explorer):
+    title = "counting"
+
+    def make_controls(self):
+        return {"a": cw.slider("a", 1, 0, 10), "b": cw.slider("b", 1, 0, 10)}
+
+    def build(self, fig):
+        self.ax = fig.subplots()
+        (self.line,) = self.ax.plot([0, 1], [0, 0])
+        self.calls = 0
+
+    def update(self, a, b):
+        self.calls += 1
+        if a == 7:
+            raise ValueError("a must not be 7")
+        if b > a:  # an update may adjust another control without triggering a second update
+            self.controls["b"].value = a
+        self.line.set_ydata([a, self.controls["b"].value])
+
+
+def test_hold_batches_changes_and_reentrant_changes_do_not_recurse():
+    explorer = _Counting()
+    calls = explorer.calls
+    with explorer.hold():
+        explorer.controls["a"].value = 3
+        explorer.controls["b"].value = 9
+    assert explorer.calls == calls + 1
+    assert explorer.controls["b"].value == 3
+
+
+def test_errors_are_shown_not_raised_and_cleared_afterwards():
+    explorer = _Counting()
+    explorer.controls["a"].value = 7
+    assert isinstance(explorer.error, ValueError)
+    assert "a must not be 7" in explorer.status.value
+    explorer.controls["a"].value = 5
+    assert explorer.error is None and explorer.status.value == ""
+
+
+def test_buttons_run_work_then_refresh():
+    explorer = _Counting()
+    ran = []
+    button = explorer.add_button("Do it", lambda: ran.append(True))
+    calls = explorer.calls
+    button.click_now()
+    assert ran == [True] and explorer.calls == calls + 1 and not button.disabled
+    failing = explorer.add_button("Fail", lambda: 1 / 0)
+    failing.click_now()
+    assert isinstance(explorer.error, ZeroDivisionError) and "Failed" in explorer.status.value
+    assert set(explorer.buttons) == {"Do it", "Fail"}
+
+
+def test_sweep_values_cover_each_kind_of_control():
+    assert sweep_values(widgets.IntSlider(min=0, max=10), 6) == [0, 2, 4, 6, 8, 10]
+    assert sweep_values(widgets.FloatSlider(min=0.0, max=1.0), 3) == [0.0, 0.5, 1.0]
+    logs = sweep_values(widgets.FloatLogSlider(min=-2, max=2, base=10), 5)
+    assert np.allclose(logs, [0.01, 0.1, 1, 10, 100])
+    assert sweep_values(widgets.Dropdown(options=[("one", 1), ("two", 2)])) == [1, 2]
+    assert sweep_values(widgets.Checkbox(value=True)) == [False, True]
+    assert len(sweep_values(widgets.SelectionSlider(options=list(range(20))), 5)) == 5
+    assert sweep_values(widgets.Text()) == []
+
+
+def test_wav_bytes_round_trip_and_player_does_not_normalise():
+    y = 0.25 * np.sin(np.linspace(0, 100, 8000))
+    with wave.open(io.BytesIO(wav_bytes(y, 8000))) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()) == (8000, 1, 2, 8000)
+        pcm = np.frombuffer(w.readframes(8000), dtype="<i2") / 32767
+    assert np.allclose(pcm, y, atol=1e-4)
+    player = AudioPlayer("quiet")
+    player.set(y, 8000)
+    assert "data:audio/wav;base64," in player.widget.value and "clipped" not in player.widget.value
+    player.set(2 * np.ones(10), 8000)
+    assert "clipped" in player.widget.value
+    with pytest.raises(ValueError, match="mono"):
+        wav_bytes(np.zeros((2, 10)), 8000)
+    with pytest.raises(ValueError, match="sr must be"):
+        wav_bytes(np.zeros(10), 0)
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_every_explorer_survives_every_value_of_every_control(name):
+    """Each registered explorer: every control through its range updates without an error."""
+    explorer = EXPLORERS[name]()
+    assert explorer.error is None, f"{name}: {explorer.error!r}"
+    assert explorer.snapshot().startswith(b"\x89PNG")
+    assert isinstance(explorer.widget, widgets.Widget)
+    for control_name, control in explorer.controls.items():
+        start = control.value
+        for value in sweep_values(control, max_values=4):
+            control.value = value
+            assert explorer.error is None, f"{name}.{control_name}={value!r}: {explorer.error!r}"
+        control.value = start
