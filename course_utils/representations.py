@@ -1,0 +1,632 @@
+"""Audio data representations for deep learning: sample frames, feature vectors and spectrogram patches.
+
+Notebook: ``01_audio_representations.ipynb`` (lecture section 1, "Audio data representations").
+
+The three input representations of the lecture and the functions that make them:
+
+==========================  ===================================  ============================================
+representation              tensor shape                         function
+==========================  ===================================  ============================================
+sample frames (1D)          ``(n_frames, block_size)``            :func:`frame_signal`
+feature vectors (1D)        ``(n_frames, n_features)``            :func:`mfcc_frames`
+spectrogram patches (2D)    ``(n_patches, n_bins, patch_length)``  :func:`extract_patches` of
+                                                                  :func:`log_mel_spectrogram`
+==========================  ===================================  ============================================
+
+Counting conventions (the lecture's formulas, with floor brackets):
+
+* ``n_frames = floor((n_samples - block_size) / hop_size) + 1`` (:func:`n_frames`), frames start at
+  ``0, hop_size, 2 hop_size, ...`` and the tail that does not fill a whole frame is dropped;
+* with librosa's ``center=True`` the signal is first padded by ``block_size // 2`` zeros on both sides,
+  which gives ``1 + floor(n_samples / hop_size)`` frames for an even ``block_size``
+  (``n_frames(..., center=True)``);
+* ``n_patches = floor((n_frames - patch_length) / patch_hop) + 1`` (:func:`n_patches`).
+
+A signal shorter than one block (``n_samples < block_size``) has no complete frame. This module treats
+that as an error (``ValueError`` naming ``block_size``), exactly as ``librosa.util.frame`` does, instead of
+returning an empty tensor that would only fail later inside a network; pad the signal
+(``np.pad`` or ``center=True``) if short clips must give a frame. The same holds for patches.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from course_utils.checks import Check, right, wrong
+
+__all__ = [
+    "n_frames",
+    "frame_signal",
+    "n_patches",
+    "extract_patches",
+    "log_mel_spectrogram",
+    "mfcc_frames",
+    "frame_start_times",
+    "samples_to_ms",
+    "overlap_percent",
+    "hop_for_overlap",
+    "frequency_resolution",
+    "representation_table",
+    "check_n_frames",
+    "check_n_frames_centered",
+    "check_patch_shape",
+    "check_hop_for_overlap",
+    "check_frequency_resolution",
+]
+
+
+# --------------------------------------------------------------------------------------------------
+# Validation (every public function checks its input and names the parameter and its allowed range)
+
+def _check_int(name: str, value, minimum: int = 1, maximum: int | None = None, unit: str = "") -> int:
+    """Return ``value`` as int if it is an integer in ``[minimum, maximum]``; else raise."""
+    unit_text = f" {unit}" if unit else ""
+    upper = f" and <= {maximum}" if maximum is not None else ""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= {minimum}{upper}{unit_text}, "
+                        f"got {value!r} of type {type(value).__name__}")
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be an integer >= {minimum}{upper}{unit_text}, got {value}")
+    return value
+
+
+def _check_signal(y, name: str = "y") -> np.ndarray:
+    """Return ``y`` as a 1D real ndarray (no copy for an ndarray) or raise a helpful error."""
+    if isinstance(y, np.ndarray):
+        array = y
+    else:
+        try:
+            array = np.asarray(y)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{name} must be a 1D array of audio samples, got {type(y).__name__}") from error
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
+        raise TypeError(f"{name} must hold real numbers (float or int samples), got dtype {array.dtype}")
+    if array.ndim != 1:
+        if array.ndim == 2:
+            raise ValueError(
+                f"{name} must be mono audio of shape (n_samples,), got shape {array.shape}. For multichannel "
+                f"audio in librosa's layout (n_channels, n_samples) make it mono with {name}.mean(axis=0) or "
+                f"librosa.to_mono({name}); for (n_samples, n_channels) use {name}.mean(axis=1)."
+            )
+        raise ValueError(f"{name} must be mono audio of shape (n_samples,), got {array.ndim} dimensions {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty; it must hold at least one sample (n_samples >= 1)")
+    if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+        bad = int(np.count_nonzero(~np.isfinite(array)))
+        raise ValueError(f"{name} must contain only finite samples, but {bad} are NaN or infinite "
+                         f"(first at index {int(np.flatnonzero(~np.isfinite(array))[0])})")
+    return array
+
+
+def _check_sr(sr) -> int:
+    return _check_int("sr", sr, minimum=100, maximum=384000, unit="Hz")
+
+
+# --------------------------------------------------------------------------------------------------
+# Sample frames
+
+def n_frames(n_samples: int, block_size: int, hop_size: int, *, center: bool = False) -> int:
+    """Number of frames N_f of a signal of ``n_samples`` samples.
+
+    Without padding (``center=False``, the lecture's convention)::
+
+        N_f = floor((N - W_f) / H_f) + 1
+
+    With librosa's ``center=True`` the signal is padded by ``block_size // 2`` samples on both sides
+    first, so ``N_f = floor((N + 2 * (W_f // 2) - W_f) / H_f) + 1``, which is ``1 + floor(N / H_f)``
+    for an even ``block_size``.
+
+    Args:
+        n_samples: N, signal length in samples (>= 1).
+        block_size: W_f, frame length in samples (>= 1). Without centring it must not exceed
+            ``n_samples``: a signal shorter than one block has no complete frame.
+        hop_size: H_f, distance between frame starts in samples (>= 1).
+        center: count as librosa does with ``center=True`` (padded signal).
+
+    Returns:
+        The number of frames (>= 1).
+
+    Raises:
+        TypeError: an argument is not an integer.
+        ValueError: an argument is < 1, or ``block_size > n_samples`` with ``center=False``.
+
+    Notebook: ``01_audio_representations.ipynb``.
+
+    Example:
+        >>> n_frames(22050, 1024, 512)
+        42
+        >>> n_frames(22050, 1024, 512, center=True)
+        44
+    """
+    n_samples = _check_int("n_samples", n_samples, unit="samples")
+    block_size = _check_int("block_size", block_size, unit="samples")
+    hop_size = _check_int("hop_size", hop_size, unit="samples")
+    if center:
+        padded = n_samples + 2 * (block_size // 2)
+        return (padded - block_size) // hop_size + 1
+    if block_size > n_samples:
+        raise ValueError(
+            f"block_size must be <= n_samples = {n_samples} (a signal shorter than one block has no complete "
+            f"frame), got block_size = {block_size}; pad the signal or use center=True"
+        )
+    return (n_samples - block_size) // hop_size + 1
+
+
+def frame_signal(y: np.ndarray, block_size: int, hop_size: int) -> np.ndarray:
+    """Cut a signal into (overlapping) frames without copying it.
+
+    Frame ``i`` holds ``y[i * hop_size : i * hop_size + block_size]``; samples after the last complete
+    frame (fewer than ``block_size`` remain) are not part of any frame.
+
+    The result is a read-only **view** of ``y`` (``np.shares_memory(frames, y)`` is True): overlapping
+    frames share memory, so the tensor costs no extra memory however small the hop. Copy it
+    (``frames.copy()``) before changing values. The values equal
+    ``librosa.util.frame(y, frame_length=block_size, hop_length=hop_size, axis=0)``.
+
+    Args:
+        y: mono signal, shape ``(n_samples,)``, finite float or int samples.
+        block_size: W_f, frame length in samples, 1 <= block_size <= n_samples.
+        hop_size: H_f, distance between frame starts in samples (>= 1; a hop larger than the
+            block skips samples between frames).
+
+    Returns:
+        X, shape ``(n_frames, block_size)`` with ``n_frames = floor((n_samples - block_size) / hop_size) + 1``.
+
+    Raises:
+        TypeError: ``y`` is not numeric or a size is not an integer.
+        ValueError: ``y`` is not 1D, is empty or has NaN/inf samples; a size is < 1;
+            ``block_size > n_samples``.
+
+    Notebook: ``01_audio_representations.ipynb``.
+
+    Example:
+        >>> frame_signal(np.arange(10.0), block_size=4, hop_size=3)
+        array([[0., 1., 2., 3.],
+               [3., 4., 5., 6.],
+               [6., 7., 8., 9.]])
+    """
+    y = _check_signal(y)
+    count = n_frames(len(y), block_size, hop_size)
+    windows = np.lib.stride_tricks.sliding_window_view(y, block_size)  # every start position, a view
+    return windows[: (count - 1) * hop_size + 1 : hop_size]
+
+
+# --------------------------------------------------------------------------------------------------
+# Spectrogram patches
+
+def n_patches(n_frames: int, patch_length: int, patch_hop: int) -> int:
+    """Number of patches N_p cut from a spectrogram of ``n_frames`` frames.
+
+    ``N_p = floor((N_f - W_p) / H_p) + 1``. (The lecture slide prints ``floor(N_f W_p / H_p) + 1``:
+    the minus sign is missing.)
+
+    Args:
+        n_frames: N_f, number of spectrogram frames (>= 1).
+        patch_length: W_p, patch length in frames, 1 <= patch_length <= n_frames.
+        patch_hop: H_p, distance between patch starts in frames (>= 1).
+
+    Returns:
+        The number of patches (>= 1).
+
+    Raises:
+        TypeError: an argument is not an integer.
+        ValueError: an argument is < 1 or ``patch_length > n_frames``.
+
+    Notebook: ``01_audio_representations.ipynb``.
+
+    Example:
+        >>> n_patches(100, 32, 16)
+        5
+    """
+    frames = _check_int("n_frames", n_frames, unit="frames")
+    patch_length = _check_int("patch_length", patch_length, unit="frames")
+    patch_hop = _check_int("patch_hop", patch_hop, unit="frames")
+    if patch_length > frames:
+        raise ValueError(f"patch_length must be <= n_frames = {frames} (a spectrogram shorter than one patch "
+                         f"has no complete patch), got patch_length = {patch_length}")
+    return (frames - patch_length) // patch_hop + 1
+
+
+def extract_patches(S: np.ndarray, patch_length: int, patch_hop: int) -> np.ndarray:
+    """Cut a spectrogram along time into patches (image-like inputs of a convolutional network).
+
+    Patch ``p`` is ``S[:, p * patch_hop : p * patch_hop + patch_length]``; frames after the last complete
+    patch are dropped. The result is a read-only view of ``S`` (no copy).
+
+    Args:
+        S: spectrogram, shape ``(n_bins, n_frames)`` (frequency bins or mel bands by frames),
+            finite values.
+        patch_length: W_p, patch length in frames, 1 <= patch_length <= n_frames.
+        patch_hop: H_p, distance between patch starts in frames (>= 1).
+
+    Returns:
+        X, shape ``(n_patches, n_bins, patch_length)``.
+
+    Raises:
+        TypeError: ``S`` is not numeric or a size is not an integer.
+        ValueError: ``S`` is not 2D, is empty or has NaN/inf values; a size is < 1;
+            ``patch_length > n_frames``.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    if not isinstance(S, np.ndarray):
+        S = np.asarray(S)
+    if S.dtype == bool or not (np.issubdtype(S.dtype, np.floating) or np.issubdtype(S.dtype, np.integer)):
+        raise TypeError(f"S must hold real numbers, got dtype {S.dtype}")
+    if S.ndim != 2:
+        raise ValueError(f"S must be a spectrogram of shape (n_bins, n_frames), got shape {S.shape}")
+    if S.size == 0:
+        raise ValueError(f"S is empty (shape {S.shape}); it needs n_bins >= 1 and n_frames >= 1")
+    if np.issubdtype(S.dtype, np.floating) and not np.all(np.isfinite(S)):
+        raise ValueError("S must contain only finite values (no NaN or inf); a dB spectrogram made with "
+                         "librosa.power_to_db is finite")
+    count = n_patches(S.shape[1], patch_length, patch_hop)
+    windows = np.lib.stride_tricks.sliding_window_view(S, patch_length, axis=1)  # (n_bins, starts, W_p)
+    return windows[:, : (count - 1) * patch_hop + 1 : patch_hop].transpose(1, 0, 2)
+
+
+# --------------------------------------------------------------------------------------------------
+# Spectrograms and feature vectors (librosa, with the course's names)
+
+def _check_spectral_args(y, sr, block_size, hop_size, center, n_mels, fmin, fmax):
+    y = _check_signal(y)
+    sr = _check_sr(sr)
+    block_size = _check_int("block_size", block_size, unit="samples")
+    hop_size = _check_int("hop_size", hop_size, unit="samples")
+    n_mels = _check_int("n_mels", n_mels, maximum=512, unit="bands")
+    if not center and block_size > len(y):
+        raise ValueError(f"block_size must be <= len(y) = {len(y)} when center=False (no complete frame "
+                         f"otherwise), got block_size = {block_size}")
+    nyquist = sr / 2
+    fmax = nyquist if fmax is None else fmax
+    if not isinstance(fmin, numbers.Real) or not math.isfinite(fmin) or not 0 <= fmin < nyquist:
+        raise ValueError(f"fmin must be in [0, {nyquist:g}) Hz (below sr/2), got {fmin!r}")
+    if not isinstance(fmax, numbers.Real) or not math.isfinite(fmax) or not fmin < fmax <= nyquist:
+        raise ValueError(f"fmax must be in ({fmin:g}, {nyquist:g}] Hz (above fmin, at most sr/2), got {fmax!r}")
+    return y, sr, block_size, hop_size, n_mels, float(fmin), float(fmax)
+
+
+def log_mel_spectrogram(y: np.ndarray, sr: int, block_size: int = 1024, hop_size: int = 512, n_mels: int = 64,
+                        fmin: float = 0.0, fmax: float | None = None, center: bool = False, *,
+                        top_db: float | None = 80.0) -> np.ndarray:
+    """Log-magnitude mel spectrogram in dB, one column per frame.
+
+    Each frame (the frames of :func:`frame_signal` when ``center=False``) is multiplied by a periodic
+    Hann window of ``block_size`` samples, its power spectrum ``|DFT|^2`` is taken and summed into
+    ``n_mels`` triangular mel bands (librosa's Slaney-normalised filters), and the result is converted
+    to decibels with **ref = 1.0**: ``10 log10(max(P, 1e-10))``. Values are therefore absolute (a louder
+    sound gives larger values), not relative to the loudest bin. With ``top_db`` (default 80) everything
+    more than ``top_db`` dB below the spectrogram's maximum is raised to that floor, so silence does not
+    dominate the colour scale. Equals ``librosa.power_to_db(librosa.feature.melspectrogram(...), ref=1.0,
+    top_db=top_db)`` with ``n_fft=block_size, hop_length=hop_size``.
+
+    Args:
+        y: mono signal, shape ``(n_samples,)``, finite samples.
+        sr: sample rate in Hz.
+        block_size: W_f, frame (FFT) length in samples; <= n_samples unless ``center=True``.
+        hop_size: H_f, distance between frames in samples.
+        n_mels: F, number of mel bands (1 to 512). Many bands with a small block give empty bands
+            (librosa warns), because several bands then fall between two DFT bins.
+        fmin: lowest band edge in Hz, in [0, sr/2).
+        fmax: highest band edge in Hz, in (fmin, sr/2]; ``None`` means sr/2.
+        center: pad the signal by ``block_size // 2`` on both sides first (librosa's default);
+            ``False`` (the course's default) uses the frames of :func:`frame_signal` unchanged.
+        top_db: dynamic range kept below the maximum, in dB (> 0), or ``None`` for no floor.
+
+    Returns:
+        S_db, shape ``(n_mels, n_frames)``, float32, in dB re 1.0 (power).
+
+    Raises:
+        TypeError, ValueError: invalid signal or parameters (the message names the parameter).
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    import librosa
+
+    y, sr, block_size, hop_size, n_mels, fmin, fmax = _check_spectral_args(
+        y, sr, block_size, hop_size, center, n_mels, fmin, fmax)
+    if top_db is not None and (not isinstance(top_db, numbers.Real) or not top_db > 0):
+        raise ValueError(f"top_db must be a positive number of dB or None, got {top_db!r}")
+    power = librosa.feature.melspectrogram(
+        y=y.astype(np.float32, copy=False), sr=sr, n_fft=block_size, hop_length=hop_size, center=center,
+        n_mels=n_mels, fmin=fmin, fmax=fmax, power=2.0)
+    return librosa.power_to_db(power, ref=1.0, amin=1e-10, top_db=top_db).astype(np.float32, copy=False)
+
+
+def mfcc_frames(y: np.ndarray, sr: int, block_size: int = 1024, hop_size: int = 512, n_mfcc: int = 13,
+                n_mels: int = 40, center: bool = False, *, fmin: float = 0.0, fmax: float | None = None) -> np.ndarray:
+    """MFCC feature vectors, one **row** per frame: the lecture's X in R^(N_f x N_feat).
+
+    Row ``i`` describes frame ``i`` of :func:`frame_signal` (same ``block_size`` and ``hop_size``) when
+    ``center=False``. It is the DCT (type II, orthonormal) of that frame's log-mel spectrum with
+    ``n_mels`` bands (librosa's ``power_to_db`` with ref 1.0 and an 80 dB floor) and keeps the first ``n_mfcc``
+    coefficients. Equals ``librosa.feature.mfcc(y=y, sr=sr, n_mfcc=n_mfcc, n_fft=block_size,
+    hop_length=hop_size, n_mels=n_mels, center=center).T``. (librosa returns features by frames; the
+    transpose puts frames in rows, as a Dense layer expects one vector per row.)
+
+    Args:
+        y: mono signal, shape ``(n_samples,)``, finite samples.
+        sr: sample rate in Hz.
+        block_size: W_f, frame (FFT) length in samples; <= n_samples unless ``center=True``.
+        hop_size: H_f, distance between frames in samples.
+        n_mfcc: N_feat, coefficients per frame, 1 <= n_mfcc <= n_mels.
+        n_mels: mel bands the coefficients are computed from (1 to 512).
+        center: see :func:`log_mel_spectrogram`.
+        fmin, fmax: band edges in Hz, see :func:`log_mel_spectrogram`.
+
+    Returns:
+        X, shape ``(n_frames, n_mfcc)``, float32.
+
+    Raises:
+        TypeError, ValueError: invalid signal or parameters (the message names the parameter).
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    import librosa
+
+    y, sr, block_size, hop_size, n_mels, fmin, fmax = _check_spectral_args(
+        y, sr, block_size, hop_size, center, n_mels, fmin, fmax)
+    n_mfcc = _check_int("n_mfcc", n_mfcc, maximum=n_mels, unit="coefficients (at most n_mels)")
+    features = librosa.feature.mfcc(
+        y=y.astype(np.float32, copy=False), sr=sr, n_mfcc=n_mfcc, n_fft=block_size, hop_length=hop_size,
+        n_mels=n_mels, center=center, fmin=fmin, fmax=fmax)
+    return np.ascontiguousarray(features.T, dtype=np.float32)
+
+
+# --------------------------------------------------------------------------------------------------
+# Units: samples, milliseconds, overlap, resolution
+
+def samples_to_ms(n_samples: float, sr: int) -> float:
+    """A duration of ``n_samples`` samples in milliseconds at ``sr`` Hz (e.g. 512 samples at 22050 Hz: 23.2 ms).
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    sr = _check_sr(sr)
+    if not isinstance(n_samples, numbers.Real) or not math.isfinite(n_samples) or n_samples < 0:
+        raise ValueError(f"n_samples must be a finite number >= 0, got {n_samples!r}")
+    return 1000.0 * float(n_samples) / sr
+
+
+def overlap_percent(block_size: int, hop_size: int) -> float:
+    """Overlap of consecutive frames in percent of the block: ``100 (W_f - H_f) / W_f``.
+
+    0 % for ``hop_size == block_size`` (frames touch), 50 % for half a block, 75 % for a quarter.
+    A hop larger than the block gives a negative value: the size of the gap between frames in
+    percent of the block.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    block_size = _check_int("block_size", block_size, unit="samples")
+    hop_size = _check_int("hop_size", hop_size, unit="samples")
+    return 100.0 * (block_size - hop_size) / block_size
+
+
+def hop_for_overlap(block_size: int, overlap: float) -> int:
+    """The hop size (samples) that gives ``overlap`` percent overlap: ``H_f = W_f (1 - overlap / 100)``.
+
+    Args:
+        block_size: W_f in samples.
+        overlap: in percent, 0 <= overlap < 100.
+
+    Returns:
+        The hop in samples, rounded to the nearest integer (at least 1).
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    block_size = _check_int("block_size", block_size, unit="samples")
+    if not isinstance(overlap, numbers.Real) or not math.isfinite(overlap) or not 0 <= overlap < 100:
+        raise ValueError(f"overlap must be a percentage in [0, 100), got {overlap!r}")
+    return max(1, int(round(block_size * (1 - overlap / 100))))
+
+
+def frequency_resolution(sr: int, block_size: int) -> float:
+    """Spacing of the DFT bins of a block, in Hz per bin: ``sr / block_size``.
+
+    A longer block resolves closer frequencies but smears events over a longer time
+    (the time-frequency trade-off).
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    sr = _check_sr(sr)
+    block_size = _check_int("block_size", block_size, unit="samples")
+    return sr / block_size
+
+
+def frame_start_times(n_frames: int, hop_size: int, sr: int, *, block_size: int | None = None,
+                      center: bool = False) -> np.ndarray:
+    """Where in the **original** signal each frame starts, in seconds, shape ``(n_frames,)``.
+
+    Without centring, frame ``i`` starts at ``i * hop_size / sr``. With ``center=True`` (librosa's
+    default) frame ``i`` is centred at ``i * hop_size / sr`` instead, so it starts ``block_size // 2``
+    samples earlier (negative times lie in the zero padding). This is why ``librosa.frames_to_time``
+    gives frame *centres* for centred spectrograms but frame *starts* for ``center=False``.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    count = _check_int("n_frames", n_frames, unit="frames")
+    hop_size = _check_int("hop_size", hop_size, unit="samples")
+    sr = _check_sr(sr)
+    starts = np.arange(count) * hop_size
+    if center:
+        if block_size is None:
+            raise ValueError("block_size is needed when center=True (frames start block_size // 2 samples early)")
+        starts = starts - _check_int("block_size", block_size, unit="samples") // 2
+    return starts / sr
+
+
+def representation_table(y: np.ndarray, sr: int, *, block_size: int = 1024, hop_size: int = 512,
+                         n_mfcc: int = 13, n_mels: int = 64, patch_length: int = 32, patch_hop: int = 16):
+    """The three input representations of one signal with their shapes and the layer each feeds.
+
+    Returns:
+        A ``pandas.DataFrame`` with one row per representation: its name, tensor shape, the lecture's
+        symbols, the shape of one network input, and the first layer that takes it.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    import pandas as pd
+
+    frames = frame_signal(y, block_size, hop_size)
+    features = mfcc_frames(y, sr, block_size, hop_size, n_mfcc=n_mfcc, n_mels=max(n_mels, n_mfcc))
+    patches = extract_patches(log_mel_spectrogram(y, sr, block_size, hop_size, n_mels=n_mels),
+                              patch_length, patch_hop)
+    rows = [
+        ("sample frames (1D, end-to-end)", frames.shape, "N_f × W_f", (frames.shape[1],),
+         "Dense (one vector of W_f samples per example); or Conv1D over the samples"),
+        ("MFCC feature vectors (1D)", features.shape, "N_f × N_feat", (features.shape[1],),
+         "Dense (one vector of N_feat numbers per example)"),
+        ("spectrogram patches (2D)", patches.shape, "N_p × F × W_p", (patches.shape[1], patches.shape[2], 1),
+         "Conv2D (an F × W_p image with 1 channel); Dense only after Flatten"),
+    ]
+    return pd.DataFrame(rows, columns=["representation", "tensor shape", "symbols", "one network input",
+                                       "first layer"])
+
+
+# --------------------------------------------------------------------------------------------------
+# "Your turn" checkers (reference solutions live here, not in the notebook)
+
+def _as_int_answer(answer, name: str):
+    """``(value, None)`` for an integer-valued answer, else ``(None, Check)`` explaining the problem."""
+    if answer is None:
+        return None, wrong(f"replace None with your value for {name}.")
+    if isinstance(answer, (bool, np.bool_)):
+        return None, wrong(f"{name} should be a whole number, got {answer!r}.")
+    if isinstance(answer, numbers.Integral):
+        return int(answer), None
+    if isinstance(answer, numbers.Real) and math.isfinite(answer) and float(answer).is_integer():
+        return int(answer), None
+    if isinstance(answer, numbers.Real):
+        return None, wrong(f"{name} counts frames, patches or samples, so it is a whole number; got {answer!r}. "
+                           "Did you forget to round down (floor, // in Python)?")
+    return None, wrong(f"{name} should be a whole number, got {answer!r}.")
+
+
+def check_n_frames(answer, n_samples: int = 22050, block_size: int = 2048, hop_size: int = 512) -> Check:
+    """Check a student's number of frames N_f for a signal of ``n_samples`` (no padding).
+
+    Recognises the usual slips (no ``+ 1``, rounding up, forgetting to subtract W_f) and says which.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    expected = n_frames(n_samples, block_size, hop_size)
+    value, problem = _as_int_answer(answer, "N_f")
+    if problem is not None:
+        return problem
+    if value == expected:
+        return right(f"N_f = floor(({n_samples} - {block_size}) / {hop_size}) + 1 = "
+                     f"{(n_samples - block_size) // hop_size} + 1 = {expected}.")
+    if value == expected - 1:
+        return wrong(f"{value} is one short: the first frame starts at sample 0 and is counted by the '+ 1'.")
+    if value == math.ceil((n_samples - block_size) / hop_size) + 1:
+        return wrong(f"{value} rounds up; the last, incomplete frame is dropped, so round down (floor).")
+    if value in (n_samples // hop_size + 1, n_samples // hop_size):
+        return wrong(f"{value} counts frame starts over the whole signal; a frame needs W_f = {block_size} samples, "
+                     f"so subtract W_f from N first (or you counted librosa's center=True frames).")
+    return wrong(f"N_f is not {value}. Use N_f = floor((N - W_f) / H_f) + 1 with N = {n_samples}, "
+                 f"W_f = {block_size}, H_f = {hop_size}.")
+
+
+def check_n_frames_centered(answer, n_samples: int = 22050, block_size: int = 2048, hop_size: int = 512) -> Check:
+    """Check a student's frame count for librosa's ``center=True`` (padded) framing.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    expected = n_frames(n_samples, block_size, hop_size, center=True)
+    value, problem = _as_int_answer(answer, "N_f with center=True")
+    if problem is not None:
+        return problem
+    if value == expected:
+        return right(f"with block_size // 2 = {block_size // 2} zeros on each side the signal has "
+                     f"{n_samples + 2 * (block_size // 2)} samples, which gives {expected} frames "
+                     f"(= 1 + floor(N / H_f) for an even block).")
+    if n_samples >= block_size and value == n_frames(n_samples, block_size, hop_size):
+        return wrong(f"{value} is the count without padding. center=True first adds block_size // 2 samples "
+                     "on each side of the signal.")
+    return wrong(f"not {value}. Pad N by W_f // 2 on each side, then apply N_f = floor((N - W_f) / H_f) + 1.")
+
+
+def check_patch_shape(answer, n_frames: int = 431, n_bins: int = 64, patch_length: int = 96,
+                      patch_hop: int = 48) -> Check:
+    """Check a student's predicted shape ``(N_p, F, W_p)`` of a patch tensor.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    expected = (n_patches(n_frames, patch_length, patch_hop), n_bins, patch_length)
+    if answer is None:
+        return wrong("replace None with a tuple (N_p, F, W_p).")
+    try:
+        shape = tuple(answer)
+    except TypeError:
+        return wrong(f"give the shape as a tuple of three numbers (N_p, F, W_p), got {answer!r}.")
+    if len(shape) != 3:
+        return wrong(f"a patch tensor has three axes (N_p, F, W_p); your answer has {len(shape)}.")
+    values = []
+    for name, item in zip(("N_p", "F", "W_p"), shape):
+        value, problem = _as_int_answer(item, name)
+        if problem is not None:
+            return problem
+        values.append(value)
+    n_p, f, w_p = values
+    if (n_p, f, w_p) == expected:
+        return right(f"N_p = floor(({n_frames} - {patch_length}) / {patch_hop}) + 1 = {expected[0]}, "
+                     f"so X has shape {expected}.")
+    if (n_p, w_p, f) == expected or (n_p, f, w_p) == (expected[0], patch_length, n_bins):
+        return wrong("the numbers are right but the order is not: (N_p, F, W_p) = (patches, frequency bins, "
+                     "frames per patch).")
+    if f != n_bins or w_p != patch_length:
+        return wrong(f"each patch keeps all F = {n_bins} bins and W_p = {patch_length} frames; check the last two "
+                     "axes.")
+    if n_p == (n_frames * patch_length) // patch_hop + 1:
+        return wrong(f"N_p = {n_p} uses the slide's misprint floor(N_f W_p / H_p) + 1; the formula has a minus: "
+                     "floor((N_f - W_p) / H_p) + 1.")
+    if n_p == expected[0] - 1:
+        return wrong(f"N_p = {n_p} is one short: remember the '+ 1' for the first patch.")
+    return wrong(f"N_p is not {n_p}. Use N_p = floor((N_f - W_p) / H_p) + 1 with N_f = {n_frames}, "
+                 f"W_p = {patch_length}, H_p = {patch_hop}.")
+
+
+def check_hop_for_overlap(answer, block_size: int = 1024, overlap: float = 75.0) -> Check:
+    """Check a student's hop size (samples) for a given overlap in percent.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    expected = hop_for_overlap(block_size, overlap)
+    value, problem = _as_int_answer(answer, "hop_size")
+    if problem is not None:
+        return problem
+    if value == expected:
+        return right(f"H_f = W_f (1 - {overlap:g} / 100) = {expected} samples: consecutive frames share "
+                     f"{block_size - expected} of their {block_size} samples ({overlap:g} %).")
+    if value == block_size - expected:
+        return wrong(f"{value} samples is the overlap itself (the shared part); the hop is the part that is NOT "
+                     "shared: H_f = W_f - overlap.")
+    if value <= 0 or value > block_size:
+        return wrong(f"a hop of {value} samples leaves no overlap with block_size = {block_size} "
+                     "(or is impossible); the hop must be smaller than the block.")
+    return wrong(f"a hop of {value} samples gives {overlap_percent(block_size, value):g} % overlap, "
+                 f"not {overlap:g} %.")
+
+
+def check_frequency_resolution(answer, sr: int = 22050, block_size: int = 2048) -> Check:
+    """Check a student's DFT bin spacing in Hz for ``block_size`` at ``sr``.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    expected = frequency_resolution(sr, block_size)
+    if answer is None:
+        return wrong("replace None with the bin spacing in Hz.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return wrong(f"the resolution should be a number in Hz, got {answer!r}.")
+    if math.isclose(value, expected, rel_tol=1e-3):
+        return right(f"sr / W_f = {sr} / {block_size} = {expected:.2f} Hz per bin.")
+    if math.isclose(value, block_size / sr, rel_tol=1e-3) or math.isclose(value, 1000 * block_size / sr, rel_tol=1e-3):
+        return wrong(f"{value:g} is the block's duration (W_f / sr); the bin spacing is its inverse, sr / W_f.")
+    if math.isclose(value, sr / 2 / block_size, rel_tol=1e-3):
+        return wrong("the bins are sr / W_f apart; the DFT has W_f / 2 + 1 bins from 0 to sr/2 inclusive.")
+    return wrong(f"{value:g} Hz is not the spacing; divide the sample rate by the block size.")
