@@ -1,0 +1,583 @@
+"""Artificial neurons, activation functions, output layers and loss functions in NumPy.
+
+Everything here is vectorised and works element-wise on arrays of any shape (``softmax`` and the
+categorical losses work along the last axis, the class axis). Floating inputs keep their dtype
+(float32 stays float32, float64 stays float64); integer inputs are converted to float64. The
+functions are written so that extreme inputs (logits of +-1000, probabilities of exactly 0 or 1)
+give finite numbers, and the losses follow Keras' clipping convention: probabilities are clipped
+to ``[EPSILON, 1 - EPSILON]`` with ``EPSILON = 1e-7`` (``keras.config.epsilon()``) before the logarithm.
+
+Conventions
+-----------
+* Activations ``f(z)`` and their derivatives ``f'(z)`` take the pre-activation ``z`` (any shape) and
+  return an array of the same shape. A derivative is element-wise, ``d f(z_i) / d z_i``; at the kink
+  ``z = 0`` the same value as TensorFlow's automatic differentiation is used (ReLU: 0, SELU: lambda).
+* Losses take ``y_true`` and ``y_pred`` of equal shape ``(batch, n_outputs)`` (or ``(batch,)`` for one
+  output) and return ONE number, the mean over the batch, exactly as ``keras.losses.MeanSquaredError()``,
+  ``BinaryCrossentropy()`` and ``CategoricalCrossentropy()`` do with their default reduction.
+* Every ``*_gradient`` function returns the gradient of that returned mean with respect to
+  ``y_pred`` (or the logits), so it already contains the ``1 / batch`` factor (and, for the
+  element-wise losses, the ``1 / n_outputs`` factor). A finite-difference test checks this.
+
+Notebook: ``04_neurons_activations_losses.ipynb``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_utils.checks import Check, right, wrong
+
+__all__ = [
+    "EPSILON", "SELU_LAMBDA", "SELU_ALPHA",
+    "relu", "selu", "sigmoid", "tanh", "linear", "softmax",
+    "relu_derivative", "selu_derivative", "sigmoid_derivative", "tanh_derivative", "linear_derivative",
+    "ACTIVATIONS", "OUTPUT_LAYERS",
+    "mse", "binary_crossentropy", "categorical_crossentropy", "softmax_crossentropy",
+    "mse_gradient", "binary_crossentropy_gradient", "categorical_crossentropy_gradient",
+    "softmax_crossentropy_gradient", "LOSSES",
+    "neuron", "lecun_normal", "deep_stack_statistics",
+]
+
+#: Keras' fuzz factor (``keras.config.epsilon()``): probabilities are clipped to [EPSILON, 1 - EPSILON].
+EPSILON = 1e-7
+#: SELU scale lambda (Klambauer et al. 2017), the same constant as ``keras.activations.selu``.
+SELU_LAMBDA = 1.0507009873554804934193349852946
+#: SELU alpha (Klambauer et al. 2017), the same constant as ``keras.activations.selu``.
+SELU_ALPHA = 1.6732632423543772848170429916717
+
+
+def _as_float(x, name: str) -> np.ndarray:
+    """``x`` as a floating array (floating dtypes kept, integers and booleans -> float64)."""
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be an array of real numbers; could not convert {type(x).__name__}: {exc}") from exc
+    if arr.dtype.kind in "biu":
+        return arr.astype(np.float64)
+    if arr.dtype.kind != "f":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    return arr
+
+
+# ----------------------------------------------------------------------------------------------
+# Activation functions and their derivatives
+# ----------------------------------------------------------------------------------------------
+
+def relu(z):
+    """Rectified linear unit, ``f(z) = max(0, z)``.
+
+    Args:
+        z: pre-activation, array of any shape.
+
+    Returns:
+        np.ndarray of the same shape.
+
+    Example:
+        >>> relu([-2.0, 0.0, 3.0])
+        array([0., 0., 3.])
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    z = _as_float(z, "z")
+    return np.maximum(z, 0.0).astype(z.dtype, copy=False)
+
+
+def relu_derivative(z):
+    """Derivative of :func:`relu`: 1 for ``z > 0``, 0 otherwise (0 at ``z = 0``, as in TensorFlow).
+
+    A unit whose pre-activation is negative for every input gets zero gradient and stops learning
+    (a "dead" ReLU).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    z = _as_float(z, "z")
+    return (z > 0).astype(z.dtype)
+
+
+def selu(z):
+    """Scaled exponential linear unit: ``lambda * z`` for ``z > 0``, ``lambda * alpha * (e^z - 1)`` otherwise.
+
+    With ``lambda = SELU_LAMBDA ~ 1.0507`` and ``alpha = SELU_ALPHA ~ 1.6733`` a deep stack of dense
+    SELU layers with LeCun-normal weights keeps its activations near zero mean and unit variance.
+
+    Args:
+        z: pre-activation, array of any shape.
+
+    Returns:
+        np.ndarray of the same shape, values in ``(-lambda * alpha, inf)`` ~ ``(-1.758, inf)``.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    z = _as_float(z, "z")
+    # expm1 of min(z, 0) never overflows and is accurate near 0
+    negative = SELU_ALPHA * np.expm1(np.minimum(z, 0.0))
+    return (SELU_LAMBDA * np.where(z > 0, z, negative)).astype(z.dtype, copy=False)
+
+
+def selu_derivative(z):
+    """Derivative of :func:`selu`: ``lambda`` for ``z >= 0``, ``lambda * alpha * e^z`` for ``z < 0``.
+
+    At ``z = 0`` the value ``lambda`` is used, as TensorFlow's gradient does.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    z = _as_float(z, "z")
+    negative = SELU_ALPHA * np.exp(np.minimum(z, 0.0))
+    return (SELU_LAMBDA * np.where(z >= 0, 1.0, negative)).astype(z.dtype, copy=False)
+
+
+def sigmoid(z):
+    """Logistic sigmoid, ``f(z) = 1 / (1 + e^(-z))``, values in (0, 1).
+
+    Computed as ``1 / (1 + e^(-z))`` for ``z >= 0`` and ``e^z / (1 + e^z)`` for ``z < 0`` so that the
+    exponential never overflows (logits of +-1000 give exactly 1 and 0 without warnings).
+
+    Args:
+        z: pre-activation, array of any shape.
+
+    Returns:
+        np.ndarray of the same shape.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    z = _as_float(z, "z")
+    e = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+
+
+def sigmoid_derivative(z):
+    """Derivative of :func:`sigmoid`, ``sigma(z) * (1 - sigma(z))``; at most 0.25 (at ``z = 0``).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    """Hyperbolic tangent, ``f(z) = (e^z - e^(-z)) / (e^z + e^(-z))``, values in (-1, 1).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    z = _as_float(z, "z")
+    return np.tanh(z)
+
+
+def tanh_derivative(z):
+    """Derivative of :func:`tanh`, ``1 - tanh(z)^2``; at most 1 (at ``z = 0``).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t = tanh(z)
+    return 1.0 - t * t
+
+
+def linear(z):
+    """Identity ("linear") activation, ``f(z) = z``: the output layer for regression.
+
+    Returns a floating copy of ``z``.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    return _as_float(z, "z").copy()
+
+
+def linear_derivative(z):
+    """Derivative of :func:`linear`: ones with the shape of ``z``.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    z = _as_float(z, "z")
+    return np.ones_like(z)
+
+
+def softmax(z, axis: int = -1, temperature: float = 1.0):
+    """Softmax along ``axis``: ``f(z)_c = e^(z_c / T) / sum_j e^(z_j / T)``, a distribution that sums to 1.
+
+    The maximum along ``axis`` is subtracted before exponentiating. That does not change the result
+    (it cancels between numerator and denominator) but keeps every exponent <= 0, so logits of
+    +-1000 give finite probabilities instead of ``inf / inf = nan``.
+
+    Args:
+        z: logits, array of shape ``(..., n_classes)`` (classes along ``axis``).
+        axis: the class axis.
+        temperature: ``T > 0``. ``T = 1`` is the ordinary softmax (as ``keras.activations.softmax``);
+            ``T < 1`` sharpens the distribution towards the arg-max, ``T > 1`` flattens it towards uniform.
+
+    Returns:
+        np.ndarray of the same shape as ``z``; entries in [0, 1], summing to 1 along ``axis``.
+
+    Raises:
+        ValueError: if ``temperature`` is not a finite positive number, ``z`` is a scalar, or
+            ``axis`` is out of range.
+
+    Example:
+        >>> softmax([[1.0, 2.0, 3.0]]).round(3)
+        array([[0.09 , 0.245, 0.665]])
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    z = _as_float(z, "z")
+    if z.ndim == 0:
+        raise ValueError("z must have at least one axis (the classes); got a scalar")
+    if not -z.ndim <= axis < z.ndim:
+        raise ValueError(f"axis must be in [{-z.ndim}, {z.ndim - 1}] for z of shape {z.shape}, got {axis}")
+    try:
+        temperature = float(temperature)
+    except (TypeError, ValueError):
+        raise TypeError(f"temperature must be a positive number, got {temperature!r}") from None
+    if not (np.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
+    scaled = z / np.asarray(temperature, dtype=z.dtype)
+    shifted = scaled - np.max(scaled, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+#: name -> (activation, derivative), the activations of a hidden or output layer.
+ACTIVATIONS = {
+    "relu": (relu, relu_derivative),
+    "selu": (selu, selu_derivative),
+    "sigmoid": (sigmoid, sigmoid_derivative),
+    "tanh": (tanh, tanh_derivative),
+    "linear": (linear, linear_derivative),
+}
+
+#: task -> (output activation, loss name): which output layer and loss belong to which task.
+OUTPUT_LAYERS = {
+    "regression": ("linear", "mse"),
+    "multi-label classification": ("sigmoid", "binary_crossentropy"),
+    "multi-class classification": ("softmax", "categorical_crossentropy"),
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Losses and their gradients
+# ----------------------------------------------------------------------------------------------
+
+def _pair(y_true, y_pred, *, pred_name: str = "y_pred", min_ndim: int = 1):
+    """Validate a (target, prediction) pair: same shape, finite, not empty; return float arrays."""
+    t = _as_float(y_true, "y_true")
+    p = _as_float(y_pred, pred_name)
+    if p.ndim < min_ndim:
+        raise ValueError(f"{pred_name} must have at least {min_ndim} axis (batch{', classes' if min_ndim > 1 else ''}), "
+                         f"got shape {p.shape}")
+    if t.shape != p.shape:
+        hint = ""
+        if t.ndim == p.ndim - 1 and t.shape == p.shape[:-1]:
+            hint = (" It looks like y_true holds class indices: one-hot encode them first, e.g. "
+                    "np.eye(n_classes)[labels].")
+        raise ValueError(f"y_true has shape {t.shape} but {pred_name} has shape {p.shape}; they must be equal.{hint}")
+    if t.size == 0:
+        raise ValueError(f"y_true and {pred_name} are empty (shape {t.shape}); the mean over a batch needs >= 1 sample")
+    if not np.all(np.isfinite(t)):
+        raise ValueError("y_true contains NaN or infinite values")
+    if not np.all(np.isfinite(p)):
+        raise ValueError(f"{pred_name} contains NaN or infinite values")
+    dtype = np.result_type(t, p)
+    return t.astype(dtype, copy=False), p.astype(dtype, copy=False)
+
+
+def _check_probabilities(p, name: str = "y_pred") -> None:
+    if np.any(p < 0) or np.any(p > 1):
+        raise ValueError(f"{name} must hold probabilities in [0, 1] (got values in [{p.min():g}, {p.max():g}]); "
+                         "apply sigmoid or softmax to logits first")
+
+
+def _check_rows_sum_to_one(y, name: str, tol: float = 1e-3) -> None:
+    sums = y.sum(axis=-1)
+    if not np.allclose(sums, 1.0, rtol=0.0, atol=tol):
+        raise ValueError(f"each row of {name} must sum to 1 along the class axis (last axis); got row sums in "
+                         f"[{sums.min():g}, {sums.max():g}]")
+
+
+def _n_samples(y) -> int:
+    """Number of samples for the class-wise losses: every axis but the last (classes) is a batch axis."""
+    return int(np.prod(y.shape[:-1], dtype=np.int64))
+
+
+def mse(y_true, y_pred) -> float:
+    """Mean squared error, ``L = mean((y_pred - y_true)^2)`` over batch and outputs (the regression loss).
+
+    Equal to ``keras.losses.MeanSquaredError()(y_true, y_pred)``.
+
+    Args:
+        y_true: targets, shape ``(batch,)`` or ``(batch, n_outputs)``.
+        y_pred: predictions, same shape.
+
+    Returns:
+        float, the mean over all entries.
+
+    Raises:
+        ValueError: if the shapes differ, the arrays are empty or contain NaN/inf.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t, p = _pair(y_true, y_pred, min_ndim=0)
+    return float(np.mean((p - t) ** 2))
+
+
+def mse_gradient(y_true, y_pred) -> np.ndarray:
+    """Gradient of :func:`mse` w.r.t. ``y_pred``: ``2 (y_pred - y_true) / y_pred.size``.
+
+    The division by the number of entries is included: this is the gradient of the mean that
+    :func:`mse` returns. Shape as ``y_pred``.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t, p = _pair(y_true, y_pred, min_ndim=0)
+    return 2.0 * (p - t) / p.size
+
+
+def binary_crossentropy(y_true, y_pred) -> float:
+    """Binary cross-entropy, the loss of sigmoid outputs (binary and multi-label classification).
+
+    ``L = -mean(y log p + (1 - y) log(1 - p))`` with ``p = clip(y_pred, EPSILON, 1 - EPSILON)``, the mean
+    taken over batch and outputs. Equal to ``keras.losses.BinaryCrossentropy()(y_true, y_pred)``.
+
+    Args:
+        y_true: targets in [0, 1] (usually 0 or 1), shape ``(batch,)`` or ``(batch, n_labels)``.
+        y_pred: predicted probabilities in [0, 1], same shape.
+
+    Returns:
+        float. A prediction of exactly 0 for a target of 1 costs ``-log(1e-7) ~ 16.1`` (clipped), not inf.
+
+    Raises:
+        ValueError: if shapes differ, or ``y_pred`` is outside [0, 1] (pass probabilities, not logits).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t, p = _pair(y_true, y_pred, min_ndim=0)
+    _check_probabilities(p)
+    p = np.clip(p, EPSILON, 1.0 - EPSILON)
+    return float(-np.mean(t * np.log(p) + (1.0 - t) * np.log1p(-p)))
+
+
+def binary_crossentropy_gradient(y_true, y_pred) -> np.ndarray:
+    """Gradient of :func:`binary_crossentropy` w.r.t. ``y_pred``, including the ``1 / y_pred.size`` factor.
+
+    ``dL/dp = (p - y) / (p (1 - p)) / size`` where ``y_pred`` lies inside ``[EPSILON, 1 - EPSILON]``; where
+    Keras clips the prediction the loss is flat, so the gradient there is 0 (as TensorFlow computes it).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t, p = _pair(y_true, y_pred, min_ndim=0)
+    _check_probabilities(p)
+    inside = (p >= EPSILON) & (p <= 1.0 - EPSILON)
+    pc = np.clip(p, EPSILON, 1.0 - EPSILON)
+    grad = (pc - t) / (pc * (1.0 - pc))
+    return np.where(inside, grad, 0.0).astype(p.dtype, copy=False) / p.size
+
+
+def categorical_crossentropy(y_true, y_pred) -> float:
+    """Categorical cross-entropy, the loss of a softmax output (multi-class classification).
+
+    ``L = -(1/batch) sum_n sum_c y_nc log p_nc`` with ``p = clip(y_pred, EPSILON, 1 - EPSILON)``: a sum over
+    the classes (last axis) and a mean over the samples. For probability rows that sum to 1 it equals
+    ``keras.losses.CategoricalCrossentropy()(y_true, y_pred)`` (Keras would silently rescale rows
+    that do not sum to 1; this function refuses them instead).
+
+    Args:
+        y_true: one-hot (or soft) targets, shape ``(batch, n_classes)``; each row sums to 1.
+        y_pred: predicted probabilities, same shape; each row sums to 1 (within 1e-3).
+
+    Returns:
+        float.
+
+    Raises:
+        ValueError: if shapes differ (e.g. class indices instead of one-hot targets), values are not
+            probabilities, or rows do not sum to 1.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t, p = _pair(y_true, y_pred, min_ndim=1)
+    _check_probabilities(p)
+    _check_rows_sum_to_one(p, "y_pred")
+    p = np.clip(p, EPSILON, 1.0 - EPSILON)
+    return float(-np.sum(t * np.log(p)) / _n_samples(p))
+
+
+def categorical_crossentropy_gradient(y_true, y_pred) -> np.ndarray:
+    """Gradient of :func:`categorical_crossentropy` w.r.t. ``y_pred``, including the ``1 / batch`` factor.
+
+    ``dL/dp_nc = -y_nc / p_nc / batch`` where ``p_nc`` lies inside ``[EPSILON, 1 - EPSILON]``, 0 where it is
+    clipped. For training, combine softmax and cross-entropy instead
+    (:func:`softmax_crossentropy_gradient`): that form is simpler and cannot blow up.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t, p = _pair(y_true, y_pred, min_ndim=1)
+    _check_probabilities(p)
+    _check_rows_sum_to_one(p, "y_pred")
+    inside = (p >= EPSILON) & (p <= 1.0 - EPSILON)
+    grad = -t / np.clip(p, EPSILON, 1.0 - EPSILON)
+    return np.where(inside, grad, 0.0).astype(p.dtype, copy=False) / _n_samples(p)
+
+
+def softmax_crossentropy(y_true, logits) -> float:
+    """Categorical cross-entropy of ``softmax(logits)``, computed from the logits without clipping.
+
+    ``L = (1/batch) sum_n [logsumexp(z_n) - sum_c y_nc z_nc]`` (for rows of ``y_true`` summing to 1),
+    stable for logits of any size. Equal to
+    ``keras.losses.CategoricalCrossentropy(from_logits=True)(y_true, logits)``.
+
+    Args:
+        y_true: one-hot (or soft) targets, shape ``(batch, n_classes)``; rows sum to 1.
+        logits: pre-activations of the output layer, same shape.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t, z = _pair(y_true, logits, pred_name="logits", min_ndim=1)
+    _check_rows_sum_to_one(t, "y_true")
+    m = np.max(z, axis=-1, keepdims=True)
+    log_sum_exp = m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
+    log_p = z - log_sum_exp
+    return float(-np.sum(t * log_p) / _n_samples(z))
+
+
+def softmax_crossentropy_gradient(y_true, logits) -> np.ndarray:
+    """Gradient of the categorical cross-entropy of ``softmax(logits)`` w.r.t. the logits.
+
+    ``dL/dz = (softmax(z) - y_true) / batch``: the softmax Jacobian and the ``-y/p`` of the
+    cross-entropy cancel to this simple difference (valid when each row of ``y_true`` sums to 1,
+    which is checked). It is the gradient of :func:`softmax_crossentropy`, ``1 / batch`` included.
+
+    Args:
+        y_true: shape ``(batch, n_classes)``, rows sum to 1.
+        logits: same shape.
+
+    Returns:
+        np.ndarray of shape ``(batch, n_classes)``.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    t, z = _pair(y_true, logits, pred_name="logits", min_ndim=1)
+    _check_rows_sum_to_one(t, "y_true")
+    return (softmax(z) - t) / _n_samples(z)
+
+
+#: name -> (loss, gradient w.r.t. the prediction).
+LOSSES = {
+    "mse": (mse, mse_gradient),
+    "binary_crossentropy": (binary_crossentropy, binary_crossentropy_gradient),
+    "categorical_crossentropy": (categorical_crossentropy, categorical_crossentropy_gradient),
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Neurons and deep stacks
+# ----------------------------------------------------------------------------------------------
+
+def _activation(name: str):
+    if name == "softmax":
+        return softmax
+    if name not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
+    return ACTIVATIONS[name][0]
+
+
+def neuron(x, weights, bias: float = 0.0, activation: str = "relu"):
+    """One artificial neuron: the weighted sum of its inputs plus a bias, then a non-linearity.
+
+    ``a = f(z)``, ``z = sum_i w_i x_i + b``.
+
+    Args:
+        x: inputs, shape ``(n_inputs,)`` for one input vector or ``(n_samples, n_inputs)``.
+        weights: shape ``(n_inputs,)``.
+        bias: the bias ``b``.
+        activation: a key of :data:`ACTIVATIONS` (``"relu"``, ``"selu"``, ``"sigmoid"``, ``"tanh"``, ``"linear"``).
+
+    Returns:
+        float for one input vector, np.ndarray of shape ``(n_samples,)`` otherwise.
+
+    Raises:
+        ValueError: if the last axis of ``x`` does not match ``len(weights)`` or the activation is unknown.
+
+    Example:
+        >>> neuron([1.0, 2.0], weights=[0.5, -1.0], bias=0.25, activation="linear")
+        -1.25
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    x = _as_float(x, "x")
+    w = _as_float(weights, "weights")
+    if w.ndim != 1:
+        raise ValueError(f"weights must have shape (n_inputs,), got {w.shape}")
+    if x.ndim not in (1, 2) or x.shape[-1] != w.shape[0]:
+        raise ValueError(f"x must have shape ({w.shape[0]},) or (n_samples, {w.shape[0]}) to match weights of "
+                         f"shape {w.shape}, got {x.shape}")
+    if activation == "softmax":
+        raise ValueError("a single neuron has no softmax (softmax needs a whole layer); choose one of "
+                         f"{sorted(ACTIVATIONS)}")
+    f = _activation(activation)
+    a = f(x @ w + float(bias))
+    return float(a) if a.ndim == 0 else a
+
+
+def lecun_normal(n_inputs: int, n_units: int, rng=None) -> np.ndarray:
+    """Weights drawn from a normal distribution with mean 0 and variance ``1 / n_inputs`` (LeCun normal).
+
+    This is the initialisation SELU's self-normalising property assumes. (Keras'
+    ``keras.initializers.LecunNormal`` draws from a truncated normal rescaled to the same variance.)
+
+    Args:
+        n_inputs: fan-in of the layer (number of inputs of each unit).
+        n_units: number of units of the layer.
+        rng: a ``np.random.Generator`` or a seed.
+
+    Returns:
+        np.ndarray of shape ``(n_inputs, n_units)``, so that a batch ``x`` of shape ``(batch, n_inputs)``
+        maps to ``x @ W`` of shape ``(batch, n_units)``.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    for name, value in (("n_inputs", n_inputs), ("n_units", n_units)):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    rng = np.random.default_rng(rng)
+    return rng.normal(0.0, np.sqrt(1.0 / n_inputs), size=(n_inputs, n_units))
+
+
+def deep_stack_statistics(activation: str = "selu", n_layers: int = 30, width: int = 256, n_samples: int = 1000,
+                          *, weight_std: float | None = None, rng=0) -> dict:
+    """Push standard-normal inputs through a deep stack of dense layers and record each layer's statistics.
+
+    Each layer computes ``a = f(a_prev @ W)`` (biases 0) with weights ``W ~ N(0, weight_std^2)``; by
+    default ``weight_std = sqrt(1 / width)``, the LeCun-normal initialisation.
+
+    Args:
+        activation: a key of :data:`ACTIVATIONS`.
+        n_layers: depth of the stack, 1..200.
+        width: units per layer (and input features), 2..2048.
+        n_samples: batch size of standard-normal inputs.
+        weight_std: standard deviation of the weights (``None`` = LeCun normal).
+        rng: seed or ``np.random.Generator``.
+
+    Returns:
+        dict with ``"mean"`` and ``"std"`` (np.ndarray, shape ``(n_layers,)``: mean and standard deviation
+        of all activations of each layer), ``"dead_fraction"`` (shape ``(n_layers,)``: fraction of units
+        that are 0 for every sample) and ``"activations"`` (the last layer, shape ``(n_samples, width)``).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    f = _activation(activation)
+    if activation == "softmax":
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)} for a deep stack, got 'softmax'")
+    for name, value, lo, hi in (("n_layers", n_layers, 1, 200), ("width", width, 2, 2048),
+                                ("n_samples", n_samples, 2, 100_000)):
+        if not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+            raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
+    if weight_std is None:
+        weight_std = np.sqrt(1.0 / width)
+    elif not (np.isfinite(weight_std) and weight_std > 0):
+        raise ValueError(f"weight_std must be a finite number > 0, got {weight_std}")
+    rng = np.random.default_rng(rng)
+    a = rng.standard_normal((n_samples, width))
+    means, stds, dead = np.empty(n_layers), np.empty(n_layers), np.empty(n_layers)
+    for layer in range(n_layers):
+        w = rng.normal(0.0, weight_std, size=(width, width))
+        a = f(a @ w)
+        means[layer], stds[layer] = a.mean(), a.std()
+        dead[layer] = np.mean(np.all(a == 0, axis=0))
+    return {"mean": means, "std": stds, "dead_fraction": dead, "activations": a}
