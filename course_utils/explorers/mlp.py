@@ -1,0 +1,346 @@
+"""Explorers of notebook 05: the MLP playground and gradient descent on a two-parameter loss surface.
+
+Notebook: ``05_training_an_mlp.ipynb``.
+
+``playground``: a small dense network learns to separate two classes in the plane
+------------------------------------------------------------------------------------
+Like TensorFlow Playground, plus: an audio dataset (two MFCC means of real FSDD recordings), any of the
+lecture's hidden activations, an L2 penalty, loss curves for the training **and** the test set (bias
+and variance at a glance), a clear message instead of a traceback when training diverges, and the
+Keras code of the network on screen. Training runs in the NumPy :class:`course_utils.mlp.MLP`, which
+is fast enough to retrain the default network for 200 epochs on every slider move.
+
+What a change does:
+
+* **data** (dataset, noise, train share, seed) and **architecture** (depth, width, activation):
+  new data or a new network with fresh weights, trained live for "epochs per run" epochs;
+* **learning rate, batch size, L2**: training *continues* from the current weights for "epochs per
+  run" more epochs with the new setting (so you can, e.g., lower the learning rate late in training
+  and watch the loss curve respond). After a divergence the weights are NaN, so such a change
+  restarts from fresh weights instead;
+* **epochs per run**: only sets how many epochs the live runs and the "Train N epochs" button add;
+* buttons: "Step 1 epoch" and "Train N epochs" add epochs; "Reset" starts from fresh weights at
+  epoch 0 (the untrained network); "Show Keras code" prints the Keras model with these settings.
+
+``gradient_descent``: the path of theta := theta - learning_rate * grad L on a loss surface
+-----------------------------------------------------------------------------------------
+A convex line fit (MSE of y = w x + b) and a non-convex double well with a local minimum and a saddle.
+The learning rate, the number of steps and the start point are sliders; a run that diverges stops and
+says so.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from course_utils.mlp import (
+    DATASETS,
+    HIDDEN_ACTIVATIONS,
+    MLP,
+    SURFACES,
+    gradient_descent,
+    layer_sizes_for,
+    line_fit_hessian,
+    make_dataset,
+    train_test_split,
+)
+from course_utils.widgets import Explorer, dropdown, log_slider, register, selection_slider, slider
+
+_DATASET_LABELS = {
+    "circle": "circle",
+    "xor": "XOR",
+    "blobs": "Gaussian blobs",
+    "spiral": "spiral",
+    "audio": "audio: 'zero' vs 'six' (MFCC 1, 2)",
+}
+_DATA_CONTROLS = ("dataset", "noise", "train_fraction", "seed")
+_ARCHITECTURE_CONTROLS = ("depth", "width", "activation")
+_TRAINING_CONTROLS = ("learning_rate", "batch_size", "l2")
+
+#: The playground's grid for the decision-boundary heatmap (points per axis).
+GRID_POINTS = 60
+
+
+@register("playground")
+class PlaygroundExplorer(Explorer):
+    """Train a small MLP on a two-feature dataset and watch its decision boundary and loss curves.
+
+    Data and architecture changes retrain from fresh weights for "epochs per run" epochs; learning rate,
+    batch size and L2 changes continue training from the current weights; the buttons add epochs,
+    reset to epoch 0, or print the equivalent Keras code (see the module docstring).
+
+    Attributes:
+        net: the current :class:`course_utils.mlp.MLP` (its ``history`` holds the curves).
+        data: ``(X_train, y_train, X_test, y_test)`` of the current dataset.
+        keras_code: the code printed by the last "Show Keras code" press (``""`` before).
+    """
+
+    title = "MLP playground"
+    help = ("Data and network changes retrain from scratch; learning rate, batch size and L2 continue from "
+            "the current weights. Filled dots: training set, triangles: test set.")
+    figsize = (10.0, 4.2)
+    n_samples = 200
+
+    def make_controls(self):
+        return {
+            "dataset": dropdown("dataset", [(label, name) for name, label in _DATASET_LABELS.items()], "circle"),
+            "noise": slider("noise", 0.1, 0.0, 0.5, 0.05),
+            "train_fraction": slider("train share", 0.5, 0.1, 0.9, 0.1),
+            "seed": slider("seed (data and weights)", 0, 0, 9),
+            "depth": slider("hidden layers (depth)", 2, 0, 6),
+            "width": slider("units per layer (width)", 8, 1, 32),
+            "activation": dropdown("hidden activation", list(HIDDEN_ACTIVATIONS), "relu"),
+            "learning_rate": log_slider("learning rate", 0.1, -4, 1, step=0.25),
+            "batch_size": selection_slider("batch size", [1, 2, 4, 8, 16, 32, 64, 128], 32),
+            "l2": selection_slider("L2 penalty", [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], 0.0),
+            "epochs": slider("epochs per run", 200, 10, 1000, 10),
+        }
+
+    # ---- figure
+    def build(self, fig):
+        self.net = None
+        self.data = None
+        self.keras_code = ""
+        self._last: dict | None = None
+        grid = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.25])
+        self.ax_map = fig.add_subplot(grid[0])
+        self.ax_loss = fig.add_subplot(grid[1])
+        cmap = _two_class_cmap()
+        self.heatmap = self.ax_map.imshow(np.full((GRID_POINTS, GRID_POINTS), 0.5), origin="lower", cmap=cmap,
+                                          vmin=0, vmax=1, extent=(-1.5, 1.5, -1.5, 1.5), aspect="auto",
+                                          interpolation="bilinear")
+        self.train_points = self.ax_map.scatter([], [], s=18, edgecolors="white", linewidths=0.6)
+        self.test_points = self.ax_map.scatter([], [], s=26, marker="^", edgecolors="black", linewidths=0.6)
+        self.ax_map.set(xlabel="feature 1", ylabel="feature 2")
+        self.ax_map.set_title("P(class 1) and the data", y=1.0)  # a fixed title position is faster to draw
+        self.ax_map.grid(False)
+        (self.train_line,) = self.ax_loss.plot([], [], color="C0", lw=1.6, label="training loss")
+        (self.test_line,) = self.ax_loss.plot([], [], color="C1", lw=1.6, label="test loss")
+        self.ax_loss.set(xlabel="epoch", ylabel="binary cross-entropy (mean)")
+        self.ax_loss.set_title("loss curves", y=1.0)
+        for ax in (self.ax_map, self.ax_loss):
+            ax.xaxis.set_major_locator(MaxNLocator(6))
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+        self.ax_loss.legend(loc="upper right")
+        self.warning = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes, ha="center", va="center",
+                                         color="#b3261e", fontsize=11, fontweight="bold",
+                                         bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#b3261e"})
+        self.warning.set_visible(False)
+        self.code_box = widgets.HTML()
+        self._train_button = self.add_button("Step 1 epoch", lambda: self.train(1))
+        self._train_n_button = self.add_button("Train 200 epochs", lambda: self.train(self.controls["epochs"].value),
+                                               busy="Training…")
+        self.add_button("Reset", self.reset)
+        self.add_button("Show Keras code", self.show_keras_code)
+
+    def _make_widget(self):
+        widget = super()._make_widget()
+        widget.children = (*widget.children, self.code_box)
+        return widget
+
+    # ---- actions
+    def _new_data(self, v):
+        X, y = make_dataset(v["dataset"], self.n_samples, v["noise"], seed=v["seed"])
+        self.data = train_test_split(X, y, v["train_fraction"], seed=v["seed"])
+        pad = 0.15 * (X.max(axis=0) - X.min(axis=0))
+        self.extent = (X[:, 0].min() - pad[0], X[:, 0].max() + pad[0], X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
+        gx = np.linspace(self.extent[0], self.extent[1], GRID_POINTS)
+        gy = np.linspace(self.extent[2], self.extent[3], GRID_POINTS)
+        self.grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+
+    def _new_network(self, v):
+        sizes = layer_sizes_for(2, v["depth"], v["width"], 1)
+        self.net = MLP(sizes, v["activation"], "sigmoid", seed=v["seed"])
+
+    def train(self, epochs: int) -> None:
+        """Train the current network ``epochs`` more epochs with the current settings."""
+        v = self.values()
+        X_train, y_train, X_test, y_test = self.data
+        self.net.fit(X_train, y_train, epochs=int(epochs), learning_rate=v["learning_rate"],
+                     batch_size=v["batch_size"], l2=v["l2"], test_data=(X_test, y_test))
+
+    def reset(self) -> None:
+        """Fresh weights (same seed), epoch 0."""
+        self._new_network(self.values())
+
+    def show_keras_code(self) -> None:
+        """Put the Keras code of the current settings under the figure (and into :attr:`keras_code`)."""
+        v = self.values()
+        self.keras_code = self.net.keras_code(learning_rate=v["learning_rate"], l2=v["l2"])
+        fit = (f"# model.fit(X_train, y_train, epochs={v['epochs']}, batch_size={v['batch_size']}, "
+               "validation_data=(X_test, y_test))")
+        self.code_box.value = ("<b>The same network in Keras</b> (Glorot-uniform weights and zero biases, "
+                               "as here; SGD without momentum):<pre style='background:#f6f6f6;padding:6px'>"
+                               f"{html.escape(self.keras_code)}\n{html.escape(fit)}</pre>")
+
+    # ---- update
+    def update(self, **v):
+        changed = set(v) if self._last is None else {k for k in v if v[k] != self._last[k]}
+        self._last = dict(v)
+        self._train_n_button.description = f"Train {v['epochs']} epochs"
+        if changed & set(_DATA_CONTROLS):
+            self._new_data(v)
+        if changed & set(_DATA_CONTROLS + _ARCHITECTURE_CONTROLS):
+            self._new_network(v)
+            self.train(v["epochs"])
+        elif changed & set(_TRAINING_CONTROLS):
+            if self.net.history.diverged:
+                self._new_network(v)
+            self.train(v["epochs"])
+        if self.code_box.value:
+            self.show_keras_code()
+        self._draw(v)
+
+    def _draw(self, v):
+        X_train, y_train, X_test, y_test = self.data
+        net, history = self.net, self.net.history
+        with np.errstate(all="ignore"):
+            proba = net.predict_proba(self.grid)[:, 0].reshape(GRID_POINTS, GRID_POINTS)
+        self.heatmap.set_data(np.ma.masked_invalid(proba))
+        self.heatmap.set_extent(self.extent)
+        self.ax_map.set_xlim(self.extent[:2])
+        self.ax_map.set_ylim(self.extent[2:])
+        colours = np.array(["#d95f02", "#1f78b4"])
+        self.train_points.set_offsets(X_train)
+        self.train_points.set_facecolor(colours[y_train])
+        self.test_points.set_offsets(X_test)
+        self.test_points.set_facecolor(colours[y_test])
+
+        epochs = np.arange(1, history.epochs + 1)
+        train_loss = np.asarray(history.train_loss, dtype=float)
+        test_loss = np.asarray(history.test_loss, dtype=float)
+        self.train_line.set_data(epochs, train_loss)
+        self.test_line.set_data(epochs, test_loss)
+        finite = np.r_[train_loss, test_loss]
+        finite = finite[np.isfinite(finite)]
+        high = min(finite.max(), 20.0) if finite.size else 1.0  # clipped cross-entropy never exceeds ~16
+        self.ax_loss.set_xlim(0, max(history.epochs, 10) * 1.02)
+        self.ax_loss.set_ylim(0, max(high * 1.05, 0.1))
+
+        if history.diverged:
+            self.warning.set_text(f"Training diverged at epoch {history.diverged_epoch}:\n"
+                                  f"the loss became NaN or infinite\n(learning rate {v['learning_rate']:.3g} "
+                                  "is too large).\nLower it (training restarts) or press Reset.")
+            self.warning.set_visible(True)
+        else:
+            self.warning.set_visible(False)
+
+        sizes = net.layer_sizes
+        if history.epochs and not history.diverged:
+            numbers = (f"after epoch {history.epochs}: training loss {history.train_loss[-1]:.3f}, test loss "
+                       f"{history.test_loss[-1]:.3f}; accuracy {100 * history.train_accuracy[-1]:.0f}% (training), "
+                       f"{100 * history.test_accuracy[-1]:.0f}% (test)")
+        elif history.diverged:
+            numbers = (f"<span style='color:#b3261e'><b>Training diverged at epoch {history.diverged_epoch}</b>: the "
+                       "loss became NaN or infinite. Lower the learning rate (training restarts) or press Reset."
+                       "</span>")
+        else:
+            numbers = "epoch 0: untrained network (Glorot-uniform weights, zero biases)"
+        steps = -(-len(X_train) // v["batch_size"])
+        self.set_readout(
+            f"Layers {' &rarr; '.join(map(str, sizes))}: {net.count_params()} trainable parameters "
+            f"(&Sigma; n<sub>in</sub>&middot;n<sub>out</sub> + n<sub>out</sub>). {len(X_train)} training and "
+            f"{len(X_test)} test points; one epoch = {steps} update{'s' if steps > 1 else ''} of batch size "
+            f"{min(v['batch_size'], len(X_train))}.<br>{numbers}.")
+
+
+def _two_class_cmap():
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("two_classes", ["#f9c89b", "#ffffff", "#a6cbe6"]).with_extremes(bad="#bbbbbb")
+
+
+@register("gradient_descent")
+class GradientDescentExplorer(Explorer):
+    """Gradient descent on a two-parameter loss surface: contours, the path taken, and the loss per step.
+
+    Changing the surface moves the start point to that surface's default; a run whose loss exceeds 1e10
+    stops and is reported as diverged.
+    """
+
+    title = "Gradient descent on a loss surface"
+    help = ("theta := theta - learning_rate * grad L(theta). Try a learning rate that is too small, about right, "
+            "and too large; on the double well, start near the saddle.")
+    figsize = (10.0, 4.0)
+
+    def make_controls(self):
+        names = list(SURFACES)
+        first = SURFACES[names[0]]
+        return {
+            "surface": dropdown("loss surface", names, names[0]),
+            "learning_rate": log_slider("learning rate", 0.1, -3, 0.5, step=0.05),
+            "n_steps": slider("steps", 30, 1, 200),
+            "start_0": slider(f"start {first.labels[0]}", float(first.start[0]), float(first.extent[0]),
+                              float(first.extent[1]), 0.05),
+            "start_1": slider(f"start {first.labels[1]}", float(first.start[1]), float(first.extent[2]),
+                              float(first.extent[3]), 0.05),
+        }
+
+    def build(self, fig):
+        self.ax_map, self.ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.0, 1.1]})
+        self._surface_name = None
+        self.contours = {}
+        for name, surface in SURFACES.items():
+            x0, x1, y0, y1 = surface.extent
+            gx, gy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
+            loss = surface.loss(gx, gy)
+            levels = np.quantile(loss, np.linspace(0, 1, 16) ** 2.5)
+            filled = self.ax_map.contourf(gx, gy, loss, levels=levels, cmap="viridis", alpha=0.85)
+            lines = self.ax_map.contour(gx, gy, loss, levels=levels, colors="white", linewidths=0.5, alpha=0.6)
+            self.contours[name] = (filled, lines)
+        self.ax_map.grid(False)
+        (self.path_line,) = self.ax_map.plot([], [], "-o", color="white", mec="black", ms=3.5, lw=1.2)
+        (self.start_dot,) = self.ax_map.plot([], [], "s", color="#e76f51", ms=8, mec="black", label="start")
+        (self.end_dot,) = self.ax_map.plot([], [], "*", color="#f4d35e", ms=14, mec="black", label="last step")
+        self.ax_map.legend(loc="lower right", fontsize="small")
+        (self.loss_line,) = self.ax_loss.plot([], [], "-o", ms=3, color="C0")
+        self.ax_loss.set(xlabel="step", ylabel="loss L(θ)", yscale="log")
+        self.ax_loss.set_title("loss after each step", y=1.0)
+        self.warning = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes, ha="center", va="center",
+                                         color="#b3261e", fontsize=11, fontweight="bold",
+                                         bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#b3261e"})
+
+    def update(self, surface, learning_rate, n_steps, start_0, start_1):
+        s = SURFACES[surface]
+        if surface != self._surface_name:
+            if self._surface_name is not None:  # move the start sliders to this surface's range and default
+                for key, (low, high), value, label in (("start_0", s.extent[:2], s.start[0], s.labels[0]),
+                                                       ("start_1", s.extent[2:], s.start[1], s.labels[1])):
+                    control = self.controls[key]
+                    control.min, control.max = -1e9, 1e9  # avoid min > max while both change
+                    control.min, control.max, control.value = float(low), float(high), float(value)
+                    control.description = f"start {label}"
+                start_0, start_1 = s.start
+            self._surface_name = surface
+            for name, (filled, lines) in self.contours.items():
+                filled.set_visible(name == surface)
+                lines.set_visible(name == surface)
+            self.ax_map.set(xlim=s.extent[:2], ylim=s.extent[2:], xlabel=s.labels[0], ylabel=s.labels[1])
+            self.ax_map.set_title(s.title, y=1.0)
+        path = gradient_descent(s, (start_0, start_1), learning_rate, n_steps)
+        self.path_line.set_data(path.thetas[:, 0], path.thetas[:, 1])
+        self.start_dot.set_data([start_0], [start_1])
+        self.end_dot.set_data(path.thetas[-1:, 0], path.thetas[-1:, 1])
+        steps = np.arange(len(path.losses))
+        self.loss_line.set_data(steps, np.maximum(path.losses, 1e-12))
+        self.ax_loss.set_xlim(-0.5, n_steps + 0.5)
+        low, high = max(path.losses.min(), 1e-6), max(path.losses.max(), 1e-5)
+        self.ax_loss.set_ylim(low / 2, high * 2)
+        if path.diverged:
+            self.warning.set_text(f"Diverged after {len(path.losses) - 1} steps:\nthe loss exceeded 1e10.")
+        else:
+            self.warning.set_text("")
+        theta = path.thetas[-1]
+        extra = ""
+        if surface.startswith("line fit"):
+            limit = 2 / np.linalg.eigvalsh(line_fit_hessian()).max()
+            extra = (f" For this quadratic loss, gradient descent converges exactly when the learning rate is "
+                     f"below 2 / &lambda;<sub>max</sub>(Hessian) = {limit:.3f}.")
+        self.set_readout(
+            f"learning rate &epsilon; = {learning_rate:.3g}; after {len(path.losses) - 1} of {n_steps} steps: "
+            f"{s.labels[0]} = {theta[0]:.3f}, {s.labels[1]} = {theta[1]:.3f}, L = {path.losses[-1]:.4g} "
+            f"(start: L = {path.losses[0]:.4g}).{extra}")
