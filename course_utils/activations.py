@@ -37,6 +37,8 @@ __all__ = [
     "mse_gradient", "binary_crossentropy_gradient", "categorical_crossentropy_gradient",
     "softmax_crossentropy_gradient", "LOSSES",
     "neuron", "lecun_normal", "deep_stack_statistics",
+    "EXERCISE_NEURON", "EXERCISE_TASKS", "EXERCISE_CROSSENTROPY",
+    "check_neuron_output", "check_softmax", "check_output_layer", "check_crossentropy", "check_relu_derivative",
 ]
 
 #: Keras' fuzz factor (``keras.config.epsilon()``): probabilities are clipped to [EPSILON, 1 - EPSILON].
@@ -292,12 +294,21 @@ def _check_rows_sum_to_one(y, name: str, tol: float = 1e-3) -> None:
                          f"[{sums.min():g}, {sums.max():g}]")
 
 
+def _reduce(per_sample, reduction: str):
+    """Mean over the batch (``"mean"``, what Keras' default reduction does) or per-sample values (``"none"``)."""
+    if reduction == "mean":
+        return float(np.mean(per_sample))
+    if reduction == "none":
+        return per_sample
+    raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
+
+
 def _n_samples(y) -> int:
     """Number of samples for the class-wise losses: every axis but the last (classes) is a batch axis."""
     return int(np.prod(y.shape[:-1], dtype=np.int64))
 
 
-def mse(y_true, y_pred) -> float:
+def mse(y_true, y_pred, reduction: str = "mean"):
     """Mean squared error, ``L = mean((y_pred - y_true)^2)`` over batch and outputs (the regression loss).
 
     Equal to ``keras.losses.MeanSquaredError()(y_true, y_pred)``.
@@ -305,9 +316,11 @@ def mse(y_true, y_pred) -> float:
     Args:
         y_true: targets, shape ``(batch,)`` or ``(batch, n_outputs)``.
         y_pred: predictions, same shape.
+        reduction: ``"mean"`` (default) or ``"none"`` for the loss of each sample, shape ``(batch,)``
+            (the mean over its outputs), like Keras' ``reduction=None``.
 
     Returns:
-        float, the mean over all entries.
+        float, the mean over all entries (or per-sample losses).
 
     Raises:
         ValueError: if the shapes differ, the arrays are empty or contain NaN/inf.
@@ -315,7 +328,8 @@ def mse(y_true, y_pred) -> float:
     Notebook: ``04_neurons_activations_losses.ipynb``.
     """
     t, p = _pair(y_true, y_pred, min_ndim=0)
-    return float(np.mean((p - t) ** 2))
+    squared = (p - t) ** 2
+    return _reduce(squared.mean(axis=-1) if squared.ndim >= 2 else squared, reduction)
 
 
 def mse_gradient(y_true, y_pred) -> np.ndarray:
@@ -330,7 +344,7 @@ def mse_gradient(y_true, y_pred) -> np.ndarray:
     return 2.0 * (p - t) / p.size
 
 
-def binary_crossentropy(y_true, y_pred) -> float:
+def binary_crossentropy(y_true, y_pred, reduction: str = "mean"):
     """Binary cross-entropy, the loss of sigmoid outputs (binary and multi-label classification).
 
     ``L = -mean(y log p + (1 - y) log(1 - p))`` with ``p = clip(y_pred, EPSILON, 1 - EPSILON)``, the mean
@@ -339,6 +353,7 @@ def binary_crossentropy(y_true, y_pred) -> float:
     Args:
         y_true: targets in [0, 1] (usually 0 or 1), shape ``(batch,)`` or ``(batch, n_labels)``.
         y_pred: predicted probabilities in [0, 1], same shape.
+        reduction: ``"mean"`` (default) or ``"none"`` for the loss of each sample (mean over its labels).
 
     Returns:
         float. A prediction of exactly 0 for a target of 1 costs ``-log(1e-7) ~ 16.1`` (clipped), not inf.
@@ -351,7 +366,8 @@ def binary_crossentropy(y_true, y_pred) -> float:
     t, p = _pair(y_true, y_pred, min_ndim=0)
     _check_probabilities(p)
     p = np.clip(p, EPSILON, 1.0 - EPSILON)
-    return float(-np.mean(t * np.log(p) + (1.0 - t) * np.log1p(-p)))
+    per_entry = -(t * np.log(p) + (1.0 - t) * np.log1p(-p))
+    return _reduce(per_entry.mean(axis=-1) if per_entry.ndim >= 2 else per_entry, reduction)
 
 
 def binary_crossentropy_gradient(y_true, y_pred) -> np.ndarray:
@@ -370,7 +386,7 @@ def binary_crossentropy_gradient(y_true, y_pred) -> np.ndarray:
     return np.where(inside, grad, 0.0).astype(p.dtype, copy=False) / p.size
 
 
-def categorical_crossentropy(y_true, y_pred) -> float:
+def categorical_crossentropy(y_true, y_pred, reduction: str = "mean"):
     """Categorical cross-entropy, the loss of a softmax output (multi-class classification).
 
     ``L = -(1/batch) sum_n sum_c y_nc log p_nc`` with ``p = clip(y_pred, EPSILON, 1 - EPSILON)``: a sum over
@@ -381,9 +397,10 @@ def categorical_crossentropy(y_true, y_pred) -> float:
     Args:
         y_true: one-hot (or soft) targets, shape ``(batch, n_classes)``; each row sums to 1.
         y_pred: predicted probabilities, same shape; each row sums to 1 (within 1e-3).
+        reduction: ``"mean"`` (default) or ``"none"`` for the loss of each sample, shape ``(batch,)``.
 
     Returns:
-        float.
+        float (or per-sample losses).
 
     Raises:
         ValueError: if shapes differ (e.g. class indices instead of one-hot targets), values are not
@@ -395,7 +412,7 @@ def categorical_crossentropy(y_true, y_pred) -> float:
     _check_probabilities(p)
     _check_rows_sum_to_one(p, "y_pred")
     p = np.clip(p, EPSILON, 1.0 - EPSILON)
-    return float(-np.sum(t * np.log(p)) / _n_samples(p))
+    return _reduce(-np.sum(t * np.log(p), axis=-1), reduction)
 
 
 def categorical_crossentropy_gradient(y_true, y_pred) -> np.ndarray:
@@ -581,3 +598,161 @@ def deep_stack_statistics(activation: str = "selu", n_layers: int = 30, width: i
         means[layer], stds[layer] = a.mean(), a.std()
         dead[layer] = np.mean(np.all(a == 0, axis=0))
     return {"mean": means, "std": stds, "dead_fraction": dead, "activations": a}
+
+
+# ----------------------------------------------------------------------------------------------
+# "Your turn" checkers (reference solutions live here, not in the notebook)
+# ----------------------------------------------------------------------------------------------
+
+#: The neuron of the first exercise: inputs, weights, bias and activation.
+EXERCISE_NEURON = {"x": (0.5, -2.0), "weights": (1.2, 0.4), "bias": 0.3, "activation": "tanh"}
+
+
+def check_neuron_output(answer) -> Check:
+    """Exercise: the output of the neuron :data:`EXERCISE_NEURON`, computed by hand (a number).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    spec = EXERCISE_NEURON
+    z = float(np.dot(spec["x"], spec["weights"]) + spec["bias"])
+    expected = neuron(spec["x"], spec["weights"], spec["bias"], spec["activation"])
+    if answer is None:
+        return wrong("replace None by the neuron's output, a number.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return wrong(f"the output should be one number, got {answer!r}.")
+    if np.isclose(value, expected, rtol=1e-3, atol=1e-4):
+        return right(f"z = 0.5*1.2 + (-2)*0.4 + 0.3 = {z:.2f}, and tanh({z:.2f}) = {expected:.4f}.")
+    if np.isclose(value, z, rtol=1e-3, atol=1e-4):
+        return wrong(f"{value:g} is the weighted sum z (pre-activation). The neuron still applies tanh to it.")
+    if np.isclose(value, np.tanh(z - spec["bias"]), rtol=1e-3, atol=1e-4):
+        return wrong("you left out the bias: z = w1*x1 + w2*x2 + b.")
+    return wrong("compute z = w1*x1 + w2*x2 + b first, then apply the activation (np.tanh).")
+
+
+def check_softmax(func) -> Check:
+    """Exercise: a student's softmax function ``func(z)`` (rows of a 2-D array), tested on hard cases.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    if func is None:
+        return wrong("replace None by your function, e.g. def my_softmax(z): ...")
+    if not callable(func):
+        return wrong(f"pass the function itself (my_softmax, without brackets), got {type(func).__name__}.")
+    cases = {
+        "ordinary logits": np.array([[1.0, 2.0, 3.0], [0.5, -0.5, 0.0]]),
+        "a batch of 4 rows with different scales": np.array([[0.0, 0.0, 0.0], [10.0, -3.0, 2.0],
+                                                             [-7.0, -7.5, -6.0], [3.0, 3.0, -1.0]]),
+        "logits of +-1000": np.array([[1000.0, -1000.0, 0.0], [-1000.0, -999.0, -1000.0]]),
+    }
+    for label, z in cases.items():
+        try:
+            with np.errstate(all="ignore"):
+                out = np.asarray(func(z.copy()), dtype=float)
+        except Exception as exc:  # noqa: BLE001 - report any failure of student code
+            return wrong(f"your function raised {type(exc).__name__}: {exc} (for {label}).")
+        if out.shape != z.shape:
+            return wrong(f"for {label} of shape {z.shape} your function returned shape {out.shape}; "
+                         "keep one probability per logit.")
+        if not np.all(np.isfinite(out)):
+            return wrong(f"for {label} your function returned NaN or inf. Subtract each row's maximum "
+                         "(keepdims=True) before np.exp.")
+        sums = out.sum(axis=1)
+        if not np.allclose(sums, 1.0, atol=1e-9):
+            return wrong(f"for {label} the rows sum to {np.round(sums, 4).tolist()}, not 1. Sum along the class axis "
+                         "(axis=1 or -1, keepdims=True).")
+        if not np.allclose(out, softmax(z), atol=1e-9):
+            return wrong(f"for {label} the probabilities differ from the softmax: e^(z_c) / sum_j e^(z_j).")
+    return right("your softmax sums to 1 in every row and survives logits of +-1000.")
+
+
+#: Tasks of the output-layer exercise, with the reference (output activation, loss) pair.
+EXERCISE_TASKS = {
+    "predict the tempo of a song in BPM": ("linear", "mse"),
+    "tag which instruments play in a clip (several at once)": ("sigmoid", "binary_crossentropy"),
+    "recognise which digit 0-9 was spoken": ("softmax", "categorical_crossentropy"),
+    "estimate a room's reverberation time in seconds": ("linear", "mse"),
+    "detect, per frame, whether speech and/or music is present": ("sigmoid", "binary_crossentropy"),
+}
+
+
+def check_output_layer(answers) -> Check:
+    """Exercise: ``answers`` maps each task of :data:`EXERCISE_TASKS` to ``(activation, loss)`` names.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    if not isinstance(answers, dict):
+        return wrong("answers should be a dict: task -> (activation, loss).")
+    missing = [task for task in EXERCISE_TASKS if answers.get(task) in (None, (None, None))]
+    if missing:
+        return wrong(f"fill in (activation, loss) for: {missing[0]!r}" + (f" and {len(missing) - 1} more." if
+                                                                           len(missing) > 1 else "."))
+    for task, expected in EXERCISE_TASKS.items():
+        given = answers[task]
+        if not (isinstance(given, (tuple, list)) and len(given) == 2):
+            return wrong(f"for {task!r} give a pair (activation, loss), got {given!r}.")
+        activation_name, loss_name = (str(g).lower() for g in given)
+        if activation_name != expected[0]:
+            kind = {"linear": "an unbounded number (regression)", "sigmoid": "independent yes/no values in (0, 1)",
+                    "softmax": "one class out of several, probabilities that sum to 1"}[expected[0]]
+            return wrong(f"{task!r}: the output is {kind}; which activation gives that?")
+        if loss_name != expected[1]:
+            return wrong(f"{task!r}: {activation_name} is right; which loss belongs to a {activation_name} output?")
+    return right("regression -> linear + mse, multi-label -> sigmoid + binary_crossentropy, "
+                 "multi-class -> softmax + categorical_crossentropy.")
+
+
+#: Target and prediction of the cross-entropy exercise (3 classes, the true class is the second).
+EXERCISE_CROSSENTROPY = {"y_true": (0.0, 1.0, 0.0), "y_pred": (0.2, 0.7, 0.1)}
+
+
+def check_crossentropy(answer) -> Check:
+    """Exercise: the categorical cross-entropy of :data:`EXERCISE_CROSSENTROPY`, computed by hand.
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    y_true = np.array([EXERCISE_CROSSENTROPY["y_true"]])
+    y_pred = np.array([EXERCISE_CROSSENTROPY["y_pred"]])
+    expected = categorical_crossentropy(y_true, y_pred)
+    if answer is None:
+        return wrong("replace None by the loss, a number.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return wrong(f"the loss should be one number, got {answer!r}.")
+    if np.isclose(value, expected, rtol=1e-3):
+        return right(f"only the true class counts: L = -ln(0.7) = {expected:.4f}.")
+    if np.isclose(value, -expected):
+        return wrong("mind the minus sign: the loss is -sum y_c ln p_c, a positive number.")
+    if np.isclose(value, -np.log10(0.7), rtol=1e-3):
+        return wrong("that is log base 10; cross-entropy uses the natural logarithm (np.log).")
+    if np.isclose(value, -np.sum(np.log(y_pred)), rtol=1e-3):
+        return wrong("only the terms with y_c = 1 contribute; the others are multiplied by 0.")
+    return wrong("L = -sum_c y_c ln(p_c) with y = (0, 1, 0) and p = (0.2, 0.7, 0.1).")
+
+
+def check_relu_derivative(func) -> Check:
+    """Exercise: a student's ``func(z)`` returning the ReLU derivative element-wise (0 at z = 0).
+
+    Notebook: ``04_neurons_activations_losses.ipynb``.
+    """
+    if func is None:
+        return wrong("replace None by your function, e.g. def my_relu_derivative(z): ...")
+    if not callable(func):
+        return wrong(f"pass the function itself, got {type(func).__name__}.")
+    z = np.array([[-3.0, -0.5, 0.0], [0.25, 2.0, 1000.0]])
+    try:
+        out = np.asarray(func(z.copy()), dtype=float)
+    except Exception as exc:  # noqa: BLE001 - report any failure of student code
+        return wrong(f"your function raised {type(exc).__name__}: {exc}.")
+    if out.shape != z.shape:
+        return wrong(f"the derivative is element-wise: expected shape {z.shape}, got {out.shape}.")
+    expected = relu_derivative(z)
+    if np.array_equal(out, relu(z)):
+        return wrong("that is ReLU itself; its derivative is 1 where z > 0 and 0 elsewhere.")
+    if np.allclose(np.delete(out.ravel(), 2), np.delete(expected.ravel(), 2)) and out[0, 2] != 0:
+        return wrong("right except at z = 0: use z > 0 (not >=), the convention of TensorFlow and this course.")
+    if not np.allclose(out, expected):
+        return wrong("the derivative is 1 where z > 0 and 0 elsewhere, e.g. (z > 0).astype(float).")
+    return right("1 for z > 0, 0 otherwise: a unit whose z stays negative gets no gradient at all (a dead ReLU).")

@@ -217,6 +217,9 @@ def test_loss_equals_keras(keras, name):
     per_sample = keras.ops.convert_to_numpy(getattr(keras.losses, keras_name)(y_true, y_pred))
     assert per_sample.dtype == np.float64
     assert LOSSES[name][0](y_true, y_pred) == pytest.approx(np.mean(per_sample), rel=1e-12)
+    np.testing.assert_allclose(LOSSES[name][0](y_true, y_pred, reduction="none"), per_sample, rtol=1e-12)
+    with pytest.raises(ValueError, match="reduction"):
+        LOSSES[name][0](y_true, y_pred, reduction="sum")
     # the Loss classes (float32, default reduction "sum_over_batch_size") give the same mean
     cls = {"mse": keras.losses.MeanSquaredError, "binary_crossentropy": keras.losses.BinaryCrossentropy,
            "categorical_crossentropy": keras.losses.CategoricalCrossentropy}[name]
@@ -413,3 +416,125 @@ def test_selu_stack_self_normalises_where_relu_and_sigmoid_drift():
         deep_stack_statistics("selu", n_layers=0)
     with pytest.raises(ValueError, match="activation"):
         deep_stack_statistics("gelu")
+
+
+# ------------------------------------------------------------------ exercise checkers ---------
+
+def test_check_neuron_output():
+    assert act.check_neuron_output(np.tanh(0.1))
+    assert act.check_neuron_output(0.0997)
+    result = act.check_neuron_output(None)
+    assert not result and "None" in result.message
+    assert "tanh" in act.check_neuron_output(0.1).message  # forgot the activation
+    assert "bias" in act.check_neuron_output(np.tanh(-0.2)).message
+    assert not act.check_neuron_output(0.5)
+    assert not act.check_neuron_output("abc")
+
+
+def test_check_softmax():
+    def good(z):
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def naive(z):
+        return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+
+    def wrong_axis(z):
+        e = np.exp(z - z.max())
+        return e / e.sum(axis=0, keepdims=True)
+
+    def sign_slip(z):  # the slide's denominator
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / np.exp(-(z - z.max(axis=1, keepdims=True))).sum(axis=1, keepdims=True)
+
+    assert act.check_softmax(good)
+    assert not act.check_softmax(None)
+    assert "NaN" in act.check_softmax(naive).message
+    assert "sum" in act.check_softmax(wrong_axis).message
+    assert not act.check_softmax(sign_slip)
+    assert "raised" in act.check_softmax(lambda z: 1 / 0).message
+    assert not act.check_softmax(42)
+
+
+def test_check_output_layer():
+    reference = dict(act.EXERCISE_TASKS)
+    assert act.check_output_layer(reference)
+    blank = {task: (None, None) for task in reference}
+    assert "fill in" in act.check_output_layer(blank).message
+    swapped = dict(reference)
+    swapped["recognise which digit 0-9 was spoken"] = ("sigmoid", "binary_crossentropy")
+    assert "one class out of several" in act.check_output_layer(swapped).message
+    wrong_loss = dict(reference)
+    wrong_loss["predict the tempo of a song in BPM"] = ("linear", "binary_crossentropy")
+    assert "which loss" in act.check_output_layer(wrong_loss).message
+    assert not act.check_output_layer(None)
+
+
+def test_check_crossentropy():
+    assert act.check_crossentropy(-np.log(0.7))
+    assert not act.check_crossentropy(None)
+    assert "minus" in act.check_crossentropy(np.log(0.7)).message
+    assert "base 10" in act.check_crossentropy(-np.log10(0.7)).message
+    assert "only the terms" in act.check_crossentropy(-np.log([0.2, 0.7, 0.1]).sum()).message
+
+
+def test_check_relu_derivative():
+    assert act.check_relu_derivative(lambda z: (z > 0).astype(float))
+    assert not act.check_relu_derivative(None)
+    assert "ReLU itself" in act.check_relu_derivative(lambda z: np.maximum(z, 0)).message
+    assert "z = 0" in act.check_relu_derivative(lambda z: (z >= 0).astype(float)).message
+    assert not act.check_relu_derivative(lambda z: np.ones_like(z))
+
+
+# ------------------------------------------------------------------ explorers -----------------
+
+@pytest.mark.parametrize("name", ["neuron", "activations", "softmax", "losses"])
+def test_explorer_controls_all_work_and_change_the_picture(name):
+    from course_utils.widgets import EXPLORERS, sweep_values
+
+    explorer = EXPLORERS[name]()
+    assert explorer.error is None
+    for control_name, control in explorer.controls.items():
+        original = control.value
+        pictures = set()
+        for value in sweep_values(control, max_values=4):
+            control.value = value
+            assert explorer.error is None, (control_name, value, explorer.error)
+            pictures.add(explorer.snapshot())
+        assert len(pictures) > 1, f"{name}: control {control_name} does not change the picture"
+        control.value = original
+    assert explorer.readout.value
+
+
+def test_neuron_explorer_reports_a_dead_relu():
+    from course_utils.widgets import EXPLORERS
+
+    explorer = EXPLORERS["neuron"](activation="relu", w1=0.3, w2=0.2, bias=-3.0)
+    assert explorer.error is None and "dead" in explorer.readout.value
+    explorer.controls["bias"].value = 0.0
+    assert "dead" not in explorer.readout.value
+
+
+def test_softmax_explorer_probabilities_follow_the_temperature():
+    from course_utils.widgets import EXPLORERS
+
+    explorer = EXPLORERS["softmax"](temperature=1.0)
+    heights = [bar.get_height() for bar in explorer.p_bars]
+    np.testing.assert_allclose(heights, softmax([2.0, 1.0, 0.0, -1.0]))
+    explorer.controls["temperature"].value = 10 ** 1.3
+    flat = [bar.get_height() for bar in explorer.p_bars]
+    assert max(flat) < max(heights) and sum(flat) == pytest.approx(1.0)
+
+
+def test_loss_explorer_gradient_matches_the_plotted_loss():
+    from course_utils.widgets import EXPLORERS
+
+    explorer = EXPLORERS["losses"]()
+    for loss in LOSSES:
+        for target in (0.0, 0.35, 1.0):
+            losses, grads = explorer._curves(loss, target)
+            p = explorer.p_axis
+            inner = slice(5, -5)
+            numeric = np.gradient(losses, p)[inner]
+            np.testing.assert_allclose(grads[inner], numeric, rtol=0.05, atol=0.05)
+            assert np.argmin(losses) == pytest.approx(np.argmin(np.abs(p - target)), abs=1)
