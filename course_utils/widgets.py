@@ -361,7 +361,7 @@ class Explorer:
 
     def _render(self) -> None:
         buffer = io.BytesIO()
-        self.canvas.print_png(buffer)
+        self.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})  # encoding speed over size
         self.image.value = buffer.getvalue()
 
     def snapshot(self) -> bytes:
