@@ -314,3 +314,242 @@ def test_other_bad_arguments():
         normalize(np.ones((0, 3)))
     with pytest.raises(TypeError, match="numeric"):
         normalize(np.array(["a", "b"]))
+
+
+# ---------------------------------------------------------------- section 1: gradient descent demo
+from course_utils.normalization import (  # noqa: E402
+    EXERCISE_LEVELS,
+    add_click,
+    check_frequency_axes,
+    check_sklearn_frequency,
+    check_train_only,
+    check_zscore,
+    example_batch,
+    gradient_descent_path,
+    make_two_scale_problem,
+    matrix_to_patches,
+    patches_to_matrix,
+    plot_descent,
+    side_by_side,
+)
+
+
+def test_two_scale_problem_is_deterministic_and_scaled():
+    X, y = make_two_scale_problem(seed=3)
+    X2, y2 = make_two_scale_problem(seed=3)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    ratio = X[:, 1].std() / X[:, 0].std()
+    assert 10 < ratio < 40
+    with pytest.raises(ValueError, match="correlation"):
+        make_two_scale_problem(correlation=1.0)
+    with pytest.raises(ValueError, match="scales"):
+        make_two_scale_problem(scales=(1.0, -2.0))
+
+
+def test_gradient_descent_reaches_least_squares_and_standardizing_helps():
+    X, y = make_two_scale_problem()
+    raw = gradient_descent_path(X, y)
+    std = gradient_descent_path(normalize(X, "zscore", "feature", ddof=0), y)
+    np.testing.assert_allclose(raw.optimum, np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10)
+    assert raw.converged and std.converged
+    np.testing.assert_allclose(raw.weights[-1], raw.optimum, rtol=1e-2, atol=1e-3)
+    assert raw.condition_number > 100 > 10 > std.condition_number
+    assert raw.n_steps > 10 * std.n_steps
+    assert raw.weights.shape == (raw.n_steps + 1, 2) and raw.losses.shape == (raw.n_steps + 1,)
+    # same learning rate as the standardized problem: far beyond 2 / lambda_max for the raw features
+    bad = gradient_descent_path(X, y, learning_rate=std.learning_rate, max_steps=100)
+    assert bad.diverged and not bad.converged
+    # one step by hand
+    w1 = np.zeros(2) - raw.learning_rate * X.T @ (X @ np.zeros(2) - y) / len(y)
+    np.testing.assert_allclose(raw.weights[1], w1)
+
+
+def test_gradient_descent_rejects_bad_input():
+    X, y = make_two_scale_problem()
+    with pytest.raises(ValueError, match="lr_factor"):
+        gradient_descent_path(X, y, lr_factor=2.5)
+    with pytest.raises(ValueError, match=r"X must have shape \(n_examples, 2\)"):
+        gradient_descent_path(np.ones((5, 3)), np.ones(5))
+    with pytest.raises(ValueError, match="learning_rate"):
+        gradient_descent_path(X, y, learning_rate=-1.0)
+
+
+def test_plot_descent_draws_the_path():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X, y = make_two_scale_problem()
+    path = gradient_descent_path(X, y)
+    fig, ax = plt.subplots()
+    line = plot_descent(X, y, path, ax=ax, steps=10, equal_aspect=False)
+    assert len(line.get_xdata()) == 11
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------- patches and sklearn reshaping
+@HYP
+@given(shape=shapes3, seed=st.integers(0, 2**16))
+def test_patches_to_matrix_matches_scope_frequency_and_feature(shape, seed):
+    X = _scaled_data(shape, 10.0, -40.0, seed)
+    for scope in ("frequency", "feature"):
+        M = patches_to_matrix(X, scope)
+        np.testing.assert_array_equal(matrix_to_patches(M, X.shape, scope), X)
+        via_sklearn = matrix_to_patches(StandardScaler().fit_transform(M), X.shape, scope)
+        np.testing.assert_allclose(via_sklearn, normalize(X, "zscore", scope, eps=0.0, ddof=0), atol=1e-7)
+    assert patches_to_matrix(X, "frequency").shape == (shape[0] * shape[2], shape[1])
+
+
+def test_side_by_side_and_click():
+    X = np.arange(2 * 3 * 4, dtype=float).reshape(2, 3, 4)
+    image = side_by_side(X)
+    assert image.shape == (3, 9)
+    assert np.isnan(image[:, 4]).all()
+    np.testing.assert_array_equal(image[:, 5:], X[1])
+    y = np.zeros(1000, dtype=np.float32)
+    clicked = add_click(y, 0.5, position=0.5, length=10)
+    assert clicked.sum() == pytest.approx(5.0) and clicked[500] == 0.5 and y.sum() == 0
+    np.testing.assert_array_equal(add_click(y, 0.0), y)
+    with pytest.raises(ValueError, match="amplitude"):
+        add_click(y, 2.0)
+
+
+@pytest.fixture(scope="module")
+def patch_sets():
+    from course_utils.normalization import fsdd_patch_sets
+
+    return fsdd_patch_sets(n_train=12, n_test=6)
+
+
+def test_fsdd_patch_sets(patch_sets):
+    from course_utils.data import FSDD_TEST_TAKES
+    from course_utils.normalization import PATCH_SETTINGS, recording_patches
+
+    train, test = patch_sets
+    assert train.patches.ndim == 3 and train.patches.shape[1:] == (PATCH_SETTINGS["n_mels"],
+                                                                  PATCH_SETTINGS["patch_length"])
+    assert len(train.recording) == len(train.patches) and set(train.recording) == set(range(len(train.audio)))
+    assert not train.patches.flags.writeable
+    np.testing.assert_array_equal(train.patches[train.recording == 0], recording_patches(train.audio[0], train.sr))
+    assert len(FSDD_TEST_TAKES) == 5
+    batch = example_batch(test, n_patches=3)
+    assert batch.shape == (3,) + test.patches.shape[1:]
+    with pytest.raises(ValueError, match="n_patches"):
+        example_batch(test, n_patches=100)
+
+
+def test_click_is_an_outlier_for_minmax(patch_sets):
+    from course_utils.normalization import recording_patches
+
+    _, test = patch_sets
+    quiet = int(np.argmin([np.abs(a).max() for a in test.audio]))
+    clean = recording_patches(test.audio[quiet], test.sr)
+    clicked = recording_patches(add_click(test.audio[quiet], 0.5), test.sr)
+    assert clicked.max() > clean.max()
+    untouched = np.abs(clicked - clean) < 0.5
+    assert normalize(clicked, "minmax")[untouched].max() < normalize(clean, "minmax")[untouched].max()
+
+
+# ---------------------------------------------------------------- "Your turn" checkers
+def test_check_zscore():
+    x = EXERCISE_LEVELS
+    assert check_zscore((x - x.mean()) / (x.std(ddof=1) + 1e-8))
+    for answer, hint in [(None, "None"), ((x - x.mean()) / x.std(), "ddof=1"),
+                         ((x - x.mean()) / (x.var(ddof=1) + 1e-8), "variance"),
+                         (x / (x.std(ddof=1) + 1e-8), "subtract the mean"),
+                         ((x - x.min()) / (x.max() - x.min()), "min-max"),
+                         (x[:3], "shape"), ("abc", "array of numbers"), (x + 1, "")]:
+        result = check_zscore(answer)
+        assert not result and hint in result.message
+
+
+def test_check_frequency_axes():
+    assert check_frequency_axes((0, 2)) and check_frequency_axes([2, 0])
+    for answer, hint in [(None, "None"), ((1,), "over the bins"), ((0,), "feature"), ((1, 2), "patch"),
+                         ((0, 1, 2), "batch"), ("x", "axis numbers"), ((2,), "each patch")]:
+        result = check_frequency_axes(answer)
+        assert not result and hint in result.message
+
+
+def test_check_train_only():
+    train = _scaled_data((8, 5, 4), 10.0, -40.0, seed=1)
+    test = _scaled_data((3, 5, 4), 14.0, -30.0, seed=2)
+    good = (test - train.mean(axis=(0, 2), keepdims=True)) / (train.std(axis=(0, 2), ddof=1, keepdims=True) + 1e-8)
+    assert check_train_only(good, train, test)
+    both = np.concatenate([train, test])
+    leak = (test - both.mean(axis=(0, 2), keepdims=True)) / (both.std(axis=(0, 2), ddof=1, keepdims=True) + 1e-8)
+    for answer, hint in [(None, "None"), (normalize(test, scope="frequency"), "its own statistics"),
+                         (leak, "leakage"), (Normalizer(scope="frequency", ddof=0).fit(train).transform(test), "ddof=1"),
+                         (Normalizer(scope="dataset").fit(train).transform(test), "'dataset'"), (test, "Normalizer")]:
+        result = check_train_only(answer, train, test)
+        assert not result and hint in result.message
+
+
+def test_check_sklearn_frequency():
+    X = _scaled_data((6, 5, 4), 10.0, -40.0, seed=4)
+    M = X.transpose(0, 2, 1).reshape(-1, 5)
+    good = StandardScaler().fit_transform(M).reshape(6, 4, 5).transpose(0, 2, 1)
+    assert check_sklearn_frequency(good, X)
+    flat = StandardScaler().fit_transform(X.reshape(6, -1)).reshape(X.shape)
+    for answer, hint in [(None, "None"), (flat, "'feature'"), (normalize(X, scope="frequency"), "ddof=0"),
+                         (X, "transpose")]:
+        result = check_sklearn_frequency(answer, X)
+        assert not result and hint in result.message
+
+
+# ---------------------------------------------------------------- explorer
+@pytest.fixture(scope="module")
+def explorer():
+    from course_utils.explorers.normalization import NormalizationExplorer
+
+    class Small(NormalizationExplorer):  # fewer recordings: same code, faster test
+        n_train, n_test = 12, 8
+
+    return Small()
+
+
+def test_explorer_is_registered():
+    from course_utils.explorers.normalization import NormalizationExplorer
+    from course_utils.widgets import EXPLORERS
+
+    assert EXPLORERS["normalization"] is NormalizationExplorer
+
+
+@pytest.mark.parametrize("control", ["method", "scope", "eps", "click"])
+def test_explorer_controls_work_and_change_the_picture(explorer, control):
+    from course_utils.widgets import sweep_values
+
+    with explorer.hold():
+        explorer.controls["method"].value = "zscore"
+        explorer.controls["scope"].value = "batch"
+        explorer.controls["eps"].value = 1e-8
+        explorer.controls["click"].value = 0.5
+    pictures = set()
+    for value in sweep_values(explorer.controls[control]):
+        explorer.controls[control].value = value
+        assert explorer.error is None, explorer.error
+        pictures.add(explorer.snapshot())
+    assert len(pictures) > 1
+
+
+def test_explorer_statistics_follow_the_scope(explorer):
+    with explorer.hold():
+        explorer.controls["method"].value = "minmax"
+        explorer.controls["scope"].value = "dataset"
+        explorer.controls["click"].value = 0.0
+    dataset_text = explorer.readout.value
+    explorer.controls["click"].value = 1.0
+    assert explorer.error is None
+    # training-set statistics do not move with the click ...
+    assert dataset_text.split("<br>")[1] == explorer.readout.value.split("<br>")[1]
+    assert "training set" in explorer.readout.value
+    explorer.controls["scope"].value = "batch"
+    with_click = explorer.readout.value.split("<br>")[1]
+    explorer.controls["click"].value = 0.0
+    # ... batch statistics do
+    assert with_click != explorer.readout.value.split("<br>")[1]
+    assert explorer.controls["eps"].disabled
+    explorer.controls["method"].value = "zscore"
+    assert not explorer.controls["eps"].disabled
