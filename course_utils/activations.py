@@ -649,7 +649,10 @@ def check_softmax(func) -> Check:
     for label, z in cases.items():
         try:
             with np.errstate(all="ignore"):
-                out = np.asarray(func(z.copy()), dtype=float)
+                result = func(z.copy())
+                if result is None:
+                    return wrong("your function returns None: replace `return None` by your implementation.")
+                out = np.asarray(result, dtype=float)
         except Exception as exc:  # noqa: BLE001 - report any failure of student code
             return wrong(f"your function raised {type(exc).__name__}: {exc} (for {label}).")
         if out.shape != z.shape:
@@ -743,7 +746,10 @@ def check_relu_derivative(func) -> Check:
         return wrong(f"pass the function itself, got {type(func).__name__}.")
     z = np.array([[-3.0, -0.5, 0.0], [0.25, 2.0, 1000.0]])
     try:
-        out = np.asarray(func(z.copy()), dtype=float)
+        result = func(z.copy())
+        if result is None:
+            return wrong("your function returns None: replace `return None` by your implementation.")
+        out = np.asarray(result, dtype=float)
     except Exception as exc:  # noqa: BLE001 - report any failure of student code
         return wrong(f"your function raised {type(exc).__name__}: {exc}.")
     if out.shape != z.shape:

@@ -453,6 +453,7 @@ def test_check_softmax():
     assert "sum" in act.check_softmax(wrong_axis).message
     assert not act.check_softmax(sign_slip)
     assert "raised" in act.check_softmax(lambda z: 1 / 0).message
+    assert "returns None" in act.check_softmax(lambda z: None).message
     assert not act.check_softmax(42)
 
 
@@ -481,6 +482,7 @@ def test_check_crossentropy():
 def test_check_relu_derivative():
     assert act.check_relu_derivative(lambda z: (z > 0).astype(float))
     assert not act.check_relu_derivative(None)
+    assert "returns None" in act.check_relu_derivative(lambda z: None).message
     assert "ReLU itself" in act.check_relu_derivative(lambda z: np.maximum(z, 0)).message
     assert "z = 0" in act.check_relu_derivative(lambda z: (z >= 0).astype(float)).message
     assert not act.check_relu_derivative(lambda z: np.ones_like(z))
