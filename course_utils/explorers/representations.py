@@ -1,0 +1,526 @@
+"""Explorers of notebook 01: framing a signal, spectrogram and MFCCs, spectrogram patches.
+
+Notebook: ``01_audio_representations.ipynb``.
+
+Every explorer works on the same three 5 s clips (speech, trumpet, a chirp with clicks) at 22.05 kHz,
+loaded once per process. Spectrograms are cached by their parameters, so a control that only changes
+the view (the selected frame, the number of MFCCs, the patch layout) recomputes nothing expensive.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.patches import Polygon, Rectangle
+
+from course_utils.representations import (
+    extract_patches,
+    frame_signal,
+    frequency_resolution,
+    n_frames,
+    n_patches,
+    overlap_percent,
+    samples_to_ms,
+)
+from course_utils.widgets import Explorer, checkbox, dropdown, register, selection_slider, slider
+
+SR = 22050
+DURATION = 5.0
+
+#: The explorers' signals: label -> key for :func:`clip`.
+SIGNALS = [("speech (LibriSpeech)", "speech"), ("trumpet", "trumpet"), ("chirp with clicks", "chirp")]
+
+BLOCK_SIZES = [2**k for k in range(6, 13)]  # 64 ... 4096
+HOP_FRACTIONS = [("1/8", 0.125), ("1/4", 0.25), ("1/2", 0.5), ("1", 1.0), ("in samples", None)]
+MAX_OUTLINES = 60
+
+
+@lru_cache(maxsize=None)
+def clip(name: str) -> np.ndarray:
+    """One of the explorers' 5 s signals at 22.05 kHz, shape ``(110250,)``, float32 (cached, read-only)."""
+    if name == "chirp":
+        from course_utils.signals import chirp_with_clicks
+
+        y = chirp_with_clicks(DURATION, SR)
+    elif name in ("speech", "trumpet"):
+        from course_utils.data import load_example
+
+        y, _ = load_example("libri1" if name == "speech" else "trumpet", sr=SR, duration=DURATION)
+        y = np.pad(y, (0, max(0, int(DURATION * SR) - len(y))))
+    else:
+        raise ValueError(f"signal must be one of {[key for _, key in SIGNALS]}, got {name!r}")
+    y = np.ascontiguousarray(y, dtype=np.float32)
+    y.flags.writeable = False
+    return y
+
+
+def _thin(image: np.ndarray, max_rows: int = 400, max_cols: int = 500) -> np.ndarray:
+    """Every k-th row/column of an image so that at most ``max_rows`` x ``max_cols`` remain (a view).
+
+    The figure is only a few hundred pixels wide, so more data would be resampled away anyway; thinning it
+    first keeps every redraw within the latency budget.
+    """
+    rows = -(-image.shape[0] // max_rows)
+    cols = -(-image.shape[1] // max_cols)
+    return image[::rows, ::cols]
+
+
+def _pool_max(image: np.ndarray, max_rows: int = 400, max_cols: int = 600) -> np.ndarray:
+    """Shrink a spectrogram for display by taking the maximum over groups of rows/columns.
+
+    Unlike skipping rows, the maximum keeps narrow peaks (harmonics, clicks) visible.
+    """
+    for axis, limit in ((0, max_rows), (1, max_cols)):
+        k = -(-image.shape[axis] // limit)
+        if k > 1:
+            pad = (-image.shape[axis]) % k
+            widths = [(0, 0), (0, 0)]
+            widths[axis] = (0, pad)
+            padded = np.pad(image, widths, mode="edge")
+            shape = (padded.shape[0] // k, k, padded.shape[1]) if axis == 0 else (padded.shape[0], padded.shape[1] // k, k)
+            image = padded.reshape(shape).max(axis=axis + 1)
+    return image
+
+
+def _few_ticks(*axes, n: int = 5) -> None:
+    """Fewer tick labels: text is the most expensive thing matplotlib draws."""
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in axes:
+        ax.xaxis.set_major_locator(MaxNLocator(n))
+        ax.yaxis.set_major_locator(MaxNLocator(n))
+
+
+def _envelope(y: np.ndarray, n_points: int = 1000, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A min/max outline of a long signal as one zig-zag line (cheap to draw, looks like the waveform).
+
+    Returns times in seconds (sample ``start`` of the whole signal is ``y[0]``) and values; a signal of at
+    most ``2 * n_points`` samples is returned sample by sample.
+    """
+    if len(y) <= 2 * n_points:
+        return (start + np.arange(len(y))) / SR, y
+    chunk = -(-len(y) // n_points)
+    usable = (len(y) // chunk) * chunk
+    blocks = y[:usable].reshape(-1, chunk)
+    x = (start + np.repeat(np.arange(blocks.shape[0]) * chunk + chunk / 2, 2)) / SR
+    v = np.empty(2 * blocks.shape[0], dtype=np.float32)
+    v[0::2], v[1::2] = blocks.min(axis=1), blocks.max(axis=1)
+    return x, v
+
+
+# --------------------------------------------------------------------------------------------------
+# Cached spectral computations (one STFT per signal, block and hop)
+
+@lru_cache(maxsize=32)
+def _power(name: str, block_size: int, hop_size: int) -> np.ndarray:
+    import librosa
+
+    frames = frame_signal(clip(name), block_size, hop_size)  # center=False: the frames of frame_signal
+    spectrum = librosa.stft(clip(name), n_fft=block_size, hop_length=hop_size, center=False)
+    assert spectrum.shape[1] == frames.shape[0]
+    return (np.abs(spectrum) ** 2).astype(np.float32)
+
+
+@lru_cache(maxsize=32)
+def _power_db(name: str, block_size: int, hop_size: int) -> np.ndarray:
+    return (10 * np.log10(np.maximum(_power(name, block_size, hop_size), 1e-10))).astype(np.float32)
+
+
+@lru_cache(maxsize=16)
+def _mel_basis(block_size: int, n_mels: int) -> np.ndarray:
+    import librosa
+
+    with warnings.catch_warnings():  # empty bands are reported in the readout instead
+        warnings.simplefilter("ignore", UserWarning)
+        return librosa.filters.mel(sr=SR, n_fft=block_size, n_mels=n_mels).astype(np.float32)
+
+
+@lru_cache(maxsize=32)
+def _mel_db(name: str, block_size: int, hop_size: int, n_mels: int) -> np.ndarray:
+    """Equals ``log_mel_spectrogram(clip(name), SR, block_size, hop_size, n_mels)`` (tested)."""
+    import librosa
+
+    mel = _mel_basis(block_size, n_mels) @ _power(name, block_size, hop_size)
+    return librosa.power_to_db(mel, ref=1.0, amin=1e-10, top_db=80.0).astype(np.float32)
+
+
+@lru_cache(maxsize=64)
+def _mfcc(name: str, block_size: int, hop_size: int, n_mels: int, n_mfcc: int) -> np.ndarray:
+    """Equals ``mfcc_frames(clip(name), SR, block_size, hop_size, n_mfcc, n_mels)`` (tested), shape (n_frames, n_mfcc)."""
+    from scipy.fft import dct
+
+    coefficients = dct(_mel_db(name, block_size, hop_size, n_mels), axis=0, type=2, norm="ortho")[:n_mfcc]
+    return np.ascontiguousarray(coefficients.T, dtype=np.float32)
+
+
+def _mel_ticks(ax, n_mels: int, fmax: float = SR / 2) -> None:
+    """Label a mel-band axis (bands by index) with the bands' centre frequencies in Hz."""
+    import librosa
+
+    centres = librosa.mel_frequencies(n_mels=n_mels + 2, fmax=fmax)[1:-1]
+    ticks = np.unique(np.linspace(0, n_mels - 1, 5).round().astype(int))
+    ax.set_yticks(ticks, [f"{centres[i]:.0f}" for i in ticks])
+
+
+# --------------------------------------------------------------------------------------------------
+
+@register("framing")
+class FramingExplorer(Explorer):
+    """Cut a 5 s signal into frames: waveform with frame outlines, the frame tensor, N_f and the overlap."""
+
+    title = "Framing: block size, hop size and the frame tensor X ∈ R^(N_f × W_f)"
+    help = ("Pick a block size and a hop; the bars under the zoomed waveform are the frames (the selected one "
+            "in orange). 'frame at (s)' picks the frame you hear below.")
+    figsize = (10.0, 4.8)
+    player_names = ("clip", "selected frame")
+    zoom_blocks = 5  # the zoomed view spans this many blocks around the selected frame
+    lanes = 8  # overlapping frames are drawn in this many rows of bars
+
+    def make_controls(self):
+        return {
+            "signal": dropdown("signal", SIGNALS, "chirp"),
+            "block_size": selection_slider("block size W_f (samples)", BLOCK_SIZES, 1024),
+            "hop": dropdown("hop H_f (fraction of W_f)", HOP_FRACTIONS, 0.5),
+            "hop_size": slider("hop H_f in samples", 512, 1, 4096),
+            "position": slider("frame at (s)", 1.0, 0.0, DURATION, 0.01, readout_format=".2f"),
+        }
+
+    def build(self, fig):
+        grid = fig.add_gridspec(2, 2, width_ratios=(1.7, 1), height_ratios=(1, 2))
+        self.ax_all = fig.add_subplot(grid[0, 0])
+        self.ax_zoom = fig.add_subplot(grid[1, 0])
+        self.ax_tensor = fig.add_subplot(grid[:, 1])
+
+        self.all_fill = Polygon(np.zeros((2, 2)), closed=True, facecolor="0.45", edgecolor="none")
+        self.ax_all.add_patch(self.all_fill)
+        self.zoom_span = Rectangle((0, -1.0), 0, 2.0, color="C1", alpha=0.3, lw=0)
+        self.ax_all.add_patch(self.zoom_span)
+        self.ax_all.set(xlim=(0, DURATION), ylim=(-1, 1), ylabel="amplitude", xlabel="time (s)")
+
+        (self.zoom_line,) = self.ax_zoom.plot([], [], lw=0.8, color="C0")
+        self.selected_span = Rectangle((0, -1.0), 0, 2.0, color="C1", alpha=0.18, lw=0)
+        self.ax_zoom.add_patch(self.selected_span)
+        self.frame_bars = PolyCollection([], facecolors="none", edgecolors="C2", linewidths=1.2)
+        self.selected_bar = PolyCollection([], facecolors="C1", edgecolors="C1", alpha=0.9)
+        self.ax_zoom.add_collection(self.frame_bars)
+        self.ax_zoom.add_collection(self.selected_bar)
+        self.tail_span = Rectangle((0, -1.0), 0, 2.0, facecolor="0.6", alpha=0.5, hatch="//", lw=0)
+        self.ax_zoom.add_patch(self.tail_span)
+        self.ax_zoom.set(xlabel="time (ms)", ylabel="amplitude", yticks=[-1, 0, 1])
+
+        self.tensor_image = self.ax_tensor.imshow(np.zeros((2, 2)), aspect="auto", cmap="RdBu_r",
+                                                  interpolation="nearest", vmin=-1, vmax=1)
+        self.tensor_marker = self.ax_tensor.axhline(0, color="C1", lw=1.5)
+        self.ax_tensor.set(xlabel="sample within frame (0 … W_f − 1)", ylabel="frame index (0 … N_f − 1)")
+        self.ax_tensor.grid(False)
+        _few_ticks(self.ax_all, self.ax_zoom, self.ax_tensor, n=3)
+        self._signal = None
+
+    def _hop(self, block_size, hop, hop_size):
+        control = self.controls["hop_size"]
+        control.max = block_size  # the hop never exceeds the block
+        if hop is None:
+            control.disabled = False
+            return min(hop_size, block_size)
+        control.disabled = True
+        control.value = int(block_size * hop)
+        return int(block_size * hop)
+
+    def update(self, signal, block_size, hop, hop_size, position):
+        y = clip(signal)
+        hop_size = self._hop(block_size, hop, hop_size)
+        n = len(y)
+        frames = frame_signal(y, block_size, hop_size)
+        count = frames.shape[0]
+        selected = int(min(count - 1, round(position * SR / hop_size)))
+        start = selected * hop_size
+
+        if signal != self._signal:  # overview and clip player change only with the signal
+            self._signal = signal
+            t_s, values = _envelope(y, n_points=600)
+            lower, upper = values[0::2], values[1::2]
+            self.all_fill.set_xy(np.column_stack([np.concatenate([t_s[0::2], t_s[0::2][::-1]]),
+                                                  np.concatenate([upper, lower[::-1]])]))
+            peak = float(np.max(np.abs(y))) or 1.0
+            self.ax_all.set_ylim(-1.05 * peak, 1.05 * peak)
+            self.players["clip"].set(y, SR, label=f"whole clip: {dict((v, k) for k, v in SIGNALS)[signal]}")
+
+        # zoomed view: a few blocks around the selected frame, in ms
+        half = self.zoom_blocks * block_size // 2
+        lo = max(0, min(start + block_size // 2 - half, n - 2 * half))
+        hi = min(n, lo + 2 * half)
+        segment = y[lo:hi]
+        t_s, values = _envelope(segment, start=lo)
+        self.zoom_line.set_data(1000 * t_s, values)
+        peak = max(float(np.max(np.abs(segment))), 1e-3)
+        lanes = min(self.lanes, -(-block_size // hop_size))  # enough rows that overlapping frames never touch
+        lane_height = 0.8 * peak / lanes  # the bars take about 30 % of the panel's height
+        bottom = -1.05 * peak - (lanes + 0.3) * lane_height
+        self.ax_zoom.set_xlim(1000 * lo / SR, 1000 * hi / SR)
+        self.ax_zoom.set_ylim(bottom, 1.1 * peak)
+        self.ax_zoom.set_yticks([-round(peak, 2), 0, round(peak, 2)])
+        self.zoom_span.set_bounds(lo / SR, self.ax_all.get_ylim()[0], (hi - lo) / SR, np.ptp(self.ax_all.get_ylim()))
+
+        # frames that touch the zoomed view (at most MAX_OUTLINES, the ones nearest the selected frame)
+        first = max(0, (lo - block_size) // hop_size + 1)
+        last = min(count - 1, hi // hop_size)
+        visible = np.arange(first, last + 1)
+        capped = len(visible) > MAX_OUTLINES
+        if capped:
+            visible = visible[np.argsort(np.abs(visible - selected), kind="stable")[:MAX_OUTLINES]]
+
+        def bar(i):
+            lane = i % lanes
+            y0 = -1.05 * peak - (lane + 1) * lane_height
+            x0, x1 = 1000 * i * hop_size / SR, 1000 * (i * hop_size + block_size) / SR
+            return [(x0, y0), (x1, y0), (x1, y0 + 0.75 * lane_height), (x0, y0 + 0.75 * lane_height)]
+
+        self.frame_bars.set_verts([bar(i) for i in visible if i != selected])
+        self.selected_bar.set_verts([bar(selected)])
+        self.selected_span.set_bounds(1000 * start / SR, bottom, 1000 * block_size / SR, 1.1 * peak - bottom)
+
+        covered = (count - 1) * hop_size + block_size
+        tail = n - covered
+        if hi > covered:
+            self.tail_span.set_bounds(1000 * covered / SR, bottom, 1000 * (hi - covered) / SR, 1.1 * peak - bottom)
+        else:
+            self.tail_span.set_bounds(0, 0, 0, 0)
+        self.ax_zoom.set_title(
+            f"frame {selected} (orange) starts at sample {start}; bars: {len(visible)} of {count} frames"
+            + (f" (at most {MAX_OUTLINES} drawn)" if capped else "")
+            + ("; hatched: tail in no frame" if hi > covered else ""), fontsize=9)
+
+        shown = _thin(frames)
+        self.tensor_image.set_data(shown)
+        self.tensor_image.set_extent((-0.5, block_size - 0.5, count - 0.5, -0.5))
+        limit = max(float(np.max(np.abs(y))), 1e-3)
+        self.tensor_image.set_clim(-limit, limit)
+        self.tensor_marker.set_ydata([selected, selected])
+        step_rows, step_cols = -(-count // shown.shape[0]), -(-block_size // shown.shape[1])
+        thinning = [f"1 of every {k} {what}" for k, what in ((step_rows, "rows"), (step_cols, "columns")) if k > 1]
+        self.ax_tensor.set_title(f"frame tensor X, shape ({count}, {block_size})"
+                                 + (f"\n(drawn with {' and '.join(thinning)})" if thinning else ""), fontsize=9)
+
+        hop_ms, block_ms = samples_to_ms(hop_size, SR), samples_to_ms(block_size, SR)
+        centred = n_frames(n, block_size, hop_size, center=True)
+        self.set_readout(
+            f"N_f = ⌊(N − W_f) / H_f⌋ + 1 = ⌊({n} − {block_size}) / {hop_size}⌋ + 1 = "
+            f"{(n - block_size) // hop_size} + 1 = <b>{count}</b> frames &nbsp;→&nbsp; X ∈ R<sup>{count} × {block_size}"
+            f"</sup><br>block W_f = {block_size} samples = {block_ms:.1f} ms; hop H_f = {hop_size} samples = "
+            f"{hop_ms:.1f} ms; overlap = (W_f − H_f) / W_f = <b>{overlap_percent(block_size, hop_size):.1f} %</b>; "
+            f"{count * block_size / n:.2f} × as many numbers as samples<br>"
+            f"tail after the last frame: {tail} samples ({samples_to_ms(tail, SR):.1f} ms) belong to no frame; "
+            f"librosa's center=True would give 1 + ⌊N / H_f⌋ = {centred} frames"
+        )
+        self.players["selected frame"].set(
+            np.asarray(frames[selected]), SR, label=f"frame {selected} ({block_ms:.0f} ms)")
+
+
+# --------------------------------------------------------------------------------------------------
+
+@register("spectrogram")
+class SpectrogramExplorer(Explorer):
+    """Linear and mel spectrograms and MFCCs of a 5 s clip, with their tensor shapes and resolutions."""
+
+    title = "Spectrogram and MFCCs: one feature vector per frame"
+    help = ("Block and hop set the frames (center=False, as in the framing explorer); mel bands and MFCCs "
+            "are computed from those frames. MFCC rows are frames: the image shows X transposed so time runs "
+            "left to right.")
+    figsize = (10.0, 4.8)
+    player_names = ("clip",)
+
+    def make_controls(self):
+        return {
+            "signal": dropdown("signal", SIGNALS, "speech"),
+            "block_size": selection_slider("block size W_f (samples)", BLOCK_SIZES[2:], 1024),
+            "hop": dropdown("hop H_f (fraction of W_f)", HOP_FRACTIONS[:-1], 0.5),
+            "n_mels": selection_slider("mel bands F", [16, 32, 40, 64, 96, 128], 40),
+            "n_mfcc": slider("MFCCs N_feat", 13, 1, 40),
+            "linear_fmax": checkbox("linear spectrogram up to 5 kHz only", False),
+        }
+
+    def build(self, fig):
+        grid = fig.add_gridspec(2, 2, width_ratios=(1, 1))
+        self.ax_lin = fig.add_subplot(grid[:, 0])
+        self.ax_mel = fig.add_subplot(grid[0, 1])
+        self.ax_mfcc = fig.add_subplot(grid[1, 1], sharex=self.ax_mel)
+        kwargs = {"aspect": "auto", "origin": "lower", "interpolation": "nearest", "cmap": "magma"}
+        self.lin_image = self.ax_lin.imshow(np.zeros((2, 2)), **kwargs)
+        self.mel_image = self.ax_mel.imshow(np.zeros((2, 2)), **kwargs)
+        self.mfcc_image = self.ax_mfcc.imshow(np.zeros((2, 2)), aspect="auto", origin="lower",
+                                              interpolation="nearest", cmap="coolwarm")
+        self.ax_lin.set(xlabel="time (s)", ylabel="frequency (Hz)")
+        self.ax_mel.set(ylabel="mel band centre (Hz)")
+        self.ax_mfcc.set(xlabel="time (s), frame start", ylabel="MFCC index")
+        self.ax_mel.tick_params(labelbottom=False)
+        for ax in (self.ax_lin, self.ax_mel, self.ax_mfcc):
+            ax.grid(False)
+        _few_ticks(self.ax_lin, self.ax_mel, self.ax_mfcc)
+        self._signal = None
+
+    def update(self, signal, block_size, hop, n_mels, n_mfcc, linear_fmax):
+        y = clip(signal)
+        hop_size = int(block_size * hop)
+        self.controls["n_mfcc"].max = n_mels
+        n_mfcc = min(n_mfcc, n_mels)
+        power = _power(signal, block_size, hop_size)
+        mel_db = _mel_db(signal, block_size, hop_size, n_mels)
+        features = _mfcc(signal, block_size, hop_size, n_mels, n_mfcc)
+        count = power.shape[1]
+        t_end = count * hop_size / SR  # frame i drawn from i*hop to (i+1)*hop (its start)
+
+        top_bin = power.shape[0] if not linear_fmax else int(np.ceil(5000 / frequency_resolution(SR, block_size))) + 1
+        lin_db = _power_db(signal, block_size, hop_size)[:top_bin]
+        self.lin_image.set_data(_pool_max(lin_db))
+        df = frequency_resolution(SR, block_size)
+        self.lin_image.set_extent((0, t_end, -df / 2, (top_bin - 0.5) * df))
+        self.lin_image.set_clim(lin_db.max() - 80, lin_db.max())
+        self.ax_lin.set_xlim(0, t_end)
+        self.ax_lin.set_ylim(0, min(SR / 2, (top_bin - 1) * df))
+        self.ax_lin.set_title(f"|STFT|² in dB: {power.shape[0]} bins × {count} frames", fontsize=9)
+
+        self.mel_image.set_data(_pool_max(mel_db))
+        self.mel_image.set_extent((0, t_end, -0.5, n_mels - 0.5))
+        self.mel_image.set_clim(mel_db.max() - 80, mel_db.max())
+        _mel_ticks(self.ax_mel, n_mels)
+        empty = int(np.sum(~np.any(_mel_basis(block_size, n_mels) > 0, axis=1)))
+        self.ax_mel.set_title(f"log-mel spectrogram: {n_mels} bands × {count} frames", fontsize=9)
+
+        self.mfcc_image.set_data(_thin(features.T, 400, 600))
+        self.mfcc_image.set_extent((0, t_end, -0.5, n_mfcc - 0.5))
+        scale = float(np.percentile(np.abs(features[:, 1:]), 99)) if n_mfcc > 1 else float(np.abs(features).max())
+        self.mfcc_image.set_clim(-max(scale, 1e-3), max(scale, 1e-3))
+        self.ax_mfcc.set_yticks(np.unique(np.linspace(0, n_mfcc - 1, min(n_mfcc, 5)).round().astype(int)))
+        self.ax_mfcc.set_title(f"MFCCs (shown transposed): X ∈ R^({count} × {n_mfcc})", fontsize=9)
+        self.ax_mfcc.set_xlim(0, t_end)
+
+        if signal != self._signal:
+            self._signal = signal
+            self.players["clip"].set(y, SR, label=dict((v, k) for k, v in SIGNALS)[signal])
+
+        block_ms, hop_ms = samples_to_ms(block_size, SR), samples_to_ms(hop_size, SR)
+        warning = (f"<br><span style='color:#b3261e'>{empty} of {n_mels} mel bands are empty: with W_f = {block_size} "
+                   f"the DFT bins are {df:.1f} Hz apart, wider than the lowest bands.</span>") if empty else ""
+        self.set_readout(
+            f"N_f = ⌊({len(y)} − {block_size}) / {hop_size}⌋ + 1 = <b>{count}</b> frames (the frames of "
+            f"frame_signal). Shapes: STFT power ({power.shape[0]} × {count}) = (W_f/2 + 1) × N_f; "
+            f"log-mel ({n_mels} × {count}) = F × N_f; MFCC X ({count} × {n_mfcc}) = N_f × N_feat.<br>"
+            f"frequency resolution sr / W_f = <b>{df:.1f} Hz per bin</b>; time resolution: block {block_ms:.1f} ms, "
+            f"hop {hop_ms:.1f} ms per frame" + warning
+        )
+
+
+# --------------------------------------------------------------------------------------------------
+
+@register("patches")
+class PatchExplorer(Explorer):
+    """Cut a log-mel spectrogram into patches: outlines on the spectrogram, the first patches, N_p and shapes."""
+
+    title = "Spectrogram patches: X ∈ R^(N_p × F × W_p)"
+    help = ("Patch length W_p and patch hop H_p are counted in spectrogram frames. Outlined: the patches; "
+            "below: the first few as the small images a convolutional network sees.")
+    figsize = (10.0, 4.8)
+    n_shown = 6
+    max_lanes = 4
+    block_size = 1024
+    n_mels = 64
+
+    def make_controls(self):
+        return {
+            "signal": dropdown("signal", SIGNALS, "trumpet"),
+            "hop_size": selection_slider("spectrogram hop H_f (samples)", [128, 256, 512, 1024], 512),
+            "patch_length": slider("patch length W_p (frames)", 32, 4, 128),
+            "patch_hop": slider("patch hop H_p (frames)", 16, 1, 128),
+        }
+
+    def build(self, fig):
+        grid = fig.add_gridspec(2, self.n_shown, height_ratios=(1.5, 1))
+        self.ax_spec = fig.add_subplot(grid[0, :])
+        self.ax_patches = [fig.add_subplot(grid[1, i]) for i in range(self.n_shown)]
+        self.spec_image = self.ax_spec.imshow(np.zeros((2, 2)), aspect="auto", origin="lower",
+                                              interpolation="nearest", cmap="magma")
+        self.outlines = LineCollection([], colors="0.85", linewidths=1.0)
+        self.first_outlines = LineCollection([], colors="C2", linewidths=2.0)
+        self.ax_spec.add_collection(self.outlines)
+        self.ax_spec.add_collection(self.first_outlines)
+        self.dropped = Rectangle((0, 0), 0, 0, facecolor="0.5", alpha=0.6, hatch="//", lw=0)
+        self.ax_spec.add_patch(self.dropped)
+        self.ax_spec.set(xlabel="spectrogram frame", ylabel="mel band centre (Hz)")
+        _few_ticks(self.ax_spec)
+        _mel_ticks(self.ax_spec, self.n_mels)
+        self.ax_spec.grid(False)
+        self.ax_spec.set_facecolor("0.25")
+        self.patch_images = []
+        for i, ax in enumerate(self.ax_patches):
+            image = ax.imshow(np.zeros((self.n_mels, 2)), aspect="auto", origin="lower", interpolation="nearest",
+                              cmap="magma")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            self.patch_images.append(image)
+
+    def update(self, signal, hop_size, patch_length, patch_hop):
+        S = _mel_db(signal, self.block_size, hop_size, self.n_mels)
+        count_frames = S.shape[1]
+        lo, hi = float(S.max()) - 80, float(S.max())
+        self.spec_image.set_data(_pool_max(S, 400, 800))
+        self.spec_image.set_extent((-0.5, count_frames - 0.5, -0.5, self.n_mels - 0.5))
+        self.spec_image.set_clim(lo, hi)
+        self.ax_spec.set_xlim(-0.5, count_frames - 0.5)
+
+        control = self.controls["patch_length"]
+        control.max = min(128, count_frames)  # a patch never exceeds the spectrogram
+        patch_length = min(patch_length, control.max)
+        patches = extract_patches(S, patch_length, patch_hop)
+        count = patches.shape[0]
+        assert count == n_patches(count_frames, patch_length, patch_hop)
+
+        # each outline runs up the patch's two edges and closes in its own lane above the spectrogram,
+        # so overlapping patches stay distinguishable
+        lanes = min(self.max_lanes, -(-patch_length // patch_hop))
+        lane_height = 3.0
+
+        def outline(p):
+            top = self.n_mels - 0.5 + lane_height * ((p % lanes) + 0.7)
+            x0, x1 = p * patch_hop - 0.5 + 0.3, p * patch_hop + patch_length - 0.5 - 0.3
+            return [(x0, -0.5), (x0, top), (x1, top), (x1, -0.5)]
+
+        self.ax_spec.set_ylim(-0.5, self.n_mels - 0.5 + lane_height * (lanes + 0.5))
+        shown = list(range(min(count, MAX_OUTLINES)))
+        first = [p for p in shown if p < self.n_shown]
+        self.outlines.set_segments([outline(p) for p in shown if p >= self.n_shown])
+        self.first_outlines.set_segments([outline(p) for p in first])
+        used = (count - 1) * patch_hop + patch_length
+        self.dropped.set_bounds(used - 0.5, -0.5, count_frames - used, self.n_mels)
+        seconds = patch_length * hop_size / SR
+        self.ax_spec.set_title(
+            f"log-mel spectrogram F × N_f = {self.n_mels} × {count_frames}; {count} patches "
+            f"({'first ' + str(MAX_OUTLINES) + ' outlined' if count > MAX_OUTLINES else 'all outlined'}, "
+            f"first {len(first)} in green); hatched: dropped frames", fontsize=9)
+
+        for i, (ax, image) in enumerate(zip(self.ax_patches, self.patch_images)):
+            if i < count:
+                image.set_data(patches[i])
+                image.set_extent((-0.5, patch_length - 0.5, -0.5, self.n_mels - 0.5))
+                image.set_clim(lo, hi)
+                image.set_visible(True)
+                ax.set_title(f"patch {i}: frames {i * patch_hop}–{i * patch_hop + patch_length - 1}", fontsize=7)
+            else:
+                image.set_visible(False)
+                ax.set_title(f"(no patch {i})", fontsize=7)
+            ax.set_xlim(-0.5, patch_length - 0.5)
+            ax.set_ylim(-0.5, self.n_mels - 0.5)
+
+        self.set_readout(
+            f"N_p = ⌊(N_f − W_p) / H_p⌋ + 1 = ⌊({count_frames} − {patch_length}) / {patch_hop}⌋ + 1 = "
+            f"<b>{count}</b> patches &nbsp;→&nbsp; X ∈ R<sup>{count} × {self.n_mels} × {patch_length}</sup> "
+            f"(N_p × F × W_p)<br>one patch covers {patch_length} frames ≈ {seconds:.2f} s "
+            f"(frames {hop_size} samples apart, blocks of {self.block_size}); "
+            f"patch overlap {overlap_percent(patch_length, patch_hop):.0f} %; "
+            f"{count_frames - used} frames at the end are in no patch"
+            + ("; the hop is larger than the patch, so frames between patches are skipped"
+               if patch_hop > patch_length else "")
+        )

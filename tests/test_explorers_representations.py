@@ -1,0 +1,193 @@
+"""The explorers of notebook 01: every control works, changes the picture, and shows the right numbers."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from course_utils.explorers import representations as ex
+from course_utils.representations import (
+    frame_signal,
+    log_mel_spectrogram,
+    mfcc_frames,
+    n_frames,
+    n_patches,
+)
+from course_utils.widgets import EXPLORERS, sweep_values
+
+N = int(ex.DURATION * ex.SR)
+
+
+def _sweep(explorer, name, max_values=4):
+    """Move one control through its range; return how many distinct pictures it produced."""
+    control = explorer.controls[name]
+    pictures = {explorer.snapshot()}
+    for value in sweep_values(control, max_values=max_values):
+        control.value = value
+        assert explorer.error is None, f"{name}={value!r}: {explorer.error!r}"
+        pictures.add(explorer.snapshot())
+    return len(pictures)
+
+
+def _bold_number(readout):
+    return int(re.search(r"<b>(\d+)</b>", readout).group(1))
+
+
+@pytest.fixture(scope="module")
+def framing():
+    return EXPLORERS["framing"]()
+
+
+@pytest.fixture(scope="module")
+def spectrogram():
+    return EXPLORERS["spectrogram"]()
+
+
+@pytest.fixture(scope="module")
+def patches():
+    return EXPLORERS["patches"]()
+
+
+def test_registered():
+    assert EXPLORERS["framing"] is ex.FramingExplorer
+    assert EXPLORERS["spectrogram"] is ex.SpectrogramExplorer
+    assert EXPLORERS["patches"] is ex.PatchExplorer
+
+
+def test_clips_are_five_seconds_at_22050():
+    for _, key in ex.SIGNALS:
+        y = ex.clip(key)
+        assert y.shape == (N,) and y.dtype == np.float32 and np.all(np.isfinite(y))
+    with pytest.raises(ValueError, match="signal"):
+        ex.clip("nope")
+
+
+# ----------------------------------------------------------------------------------------------
+# Framing
+
+@pytest.mark.parametrize("name", ["signal", "block_size", "hop", "position"])
+def test_framing_controls_change_the_picture(framing, name):
+    assert framing.error is None
+    assert _sweep(framing, name) > 1
+
+
+def test_framing_hop_in_samples_is_clamped_to_the_block(framing):
+    with framing.hold():
+        framing.controls["hop"].value = None
+        framing.controls["block_size"].value = 1024
+    assert not framing.controls["hop_size"].disabled
+    assert framing.controls["hop_size"].max == 1024
+    assert _sweep(framing, "hop_size") > 1
+    framing.controls["hop_size"].value = 1000
+    framing.controls["block_size"].value = 256
+    assert framing.error is None
+    assert framing.controls["hop_size"].value <= 256
+    framing.controls["hop"].value = 0.25
+    assert framing.controls["hop_size"].disabled and framing.controls["hop_size"].value == 64
+
+
+@pytest.mark.parametrize("block, hop", [(64, 0.125), (1024, 0.5), (4096, 1.0), (2048, 0.25)])
+def test_framing_readout_and_frame_player(framing, block, hop):
+    with framing.hold():
+        framing.controls["signal"].value = "speech"
+        framing.controls["block_size"].value = block
+        framing.controls["hop"].value = hop
+        framing.controls["position"].value = 2.0
+    assert framing.error is None
+    hop_size = int(block * hop)
+    count = n_frames(N, block, hop_size)
+    assert _bold_number(framing.readout.value) == count
+    assert f"{count} × {block}" in framing.readout.value
+    assert f"{100 * (1 - hop):.1f} %" in framing.readout.value
+    assert f"1 + ⌊N / H_f⌋ = {1 + N // hop_size}" in framing.readout.value
+    frames = frame_signal(ex.clip("speech"), block, hop_size)
+    selected = min(count - 1, round(2.0 * ex.SR / hop_size))
+    player = framing.players["selected frame"]
+    np.testing.assert_array_equal(player.samples, frames[selected])
+    assert framing.players["clip"].samples.shape == (N,)
+    assert len(framing.frame_bars.get_paths()) + 1 <= ex.MAX_OUTLINES
+
+
+def test_framing_caps_the_outlines():
+    explorer = ex.FramingExplorer(hop=None, block_size=4096)
+    explorer.controls["hop_size"].value = 8  # 2560 frames overlap the zoomed view
+    assert explorer.error is None
+    assert len(explorer.frame_bars.get_paths()) == ex.MAX_OUTLINES - 1
+    assert f"at most {ex.MAX_OUTLINES} drawn" in explorer.ax_zoom.get_title()
+
+
+# ----------------------------------------------------------------------------------------------
+# Spectrogram / MFCC
+
+@pytest.mark.parametrize("name", ["signal", "block_size", "hop", "n_mels", "n_mfcc", "linear_fmax"])
+def test_spectrogram_controls_change_the_picture(spectrogram, name):
+    assert _sweep(spectrogram, name) > 1
+
+
+def test_spectrogram_numbers_match_the_package(spectrogram):
+    with spectrogram.hold():
+        spectrogram.controls["signal"].value = "trumpet"
+        spectrogram.controls["block_size"].value = 2048
+        spectrogram.controls["hop"].value = 0.25
+        spectrogram.controls["n_mels"].value = 64
+        spectrogram.controls["n_mfcc"].value = 20
+    y = ex.clip("trumpet")
+    np.testing.assert_allclose(ex._mel_db("trumpet", 2048, 512, 64), log_mel_spectrogram(y, ex.SR, 2048, 512, 64),
+                               atol=1e-3)
+    np.testing.assert_allclose(ex._mfcc("trumpet", 2048, 512, 64, 20),
+                               mfcc_frames(y, ex.SR, 2048, 512, n_mfcc=20, n_mels=64), rtol=1e-4, atol=2e-3)
+    count = n_frames(N, 2048, 512)
+    assert _bold_number(spectrogram.readout.value) == count
+    assert f"MFCC X ({count} × 20)" in spectrogram.readout.value
+    assert "10.8 Hz per bin" in spectrogram.readout.value
+
+
+def test_n_mfcc_never_exceeds_n_mels(spectrogram):
+    spectrogram.controls["n_mfcc"].value = 40
+    spectrogram.controls["n_mels"].value = 16
+    assert spectrogram.error is None
+    assert spectrogram.controls["n_mfcc"].value <= 16
+    assert "× 16)" in spectrogram.readout.value
+
+
+def test_empty_mel_bands_are_reported(spectrogram):
+    with spectrogram.hold():
+        spectrogram.controls["block_size"].value = 256
+        spectrogram.controls["n_mels"].value = 128
+    assert spectrogram.error is None
+    assert "mel bands are empty" in spectrogram.readout.value
+
+
+# ----------------------------------------------------------------------------------------------
+# Patches
+
+@pytest.mark.parametrize("name", ["signal", "hop_size", "patch_length", "patch_hop"])
+def test_patch_controls_change_the_picture(patches, name):
+    assert _sweep(patches, name) > 1
+
+
+@pytest.mark.parametrize("hop_size, length, hop", [(512, 32, 16), (256, 96, 48), (128, 10, 3), (512, 20, 40)])
+def test_patch_readout(patches, hop_size, length, hop):
+    with patches.hold():
+        patches.controls["hop_size"].value = hop_size
+        patches.controls["patch_length"].value = length
+        patches.controls["patch_hop"].value = hop
+    assert patches.error is None
+    count_frames = n_frames(N, patches.block_size, hop_size)
+    count = n_patches(count_frames, length, hop)
+    assert _bold_number(patches.readout.value) == count
+    assert f"{count} × {patches.n_mels} × {length}" in patches.readout.value
+    shown = [image for image in patches.patch_images if image.get_visible()]
+    assert len(shown) == min(count, patches.n_shown)
+    S = ex._mel_db(patches.controls["signal"].value, patches.block_size, hop_size, patches.n_mels)
+    if count > 1:
+        np.testing.assert_array_equal(shown[1].get_array(), S[:, hop: hop + length])
+
+
+def test_patch_length_is_clamped_to_the_spectrogram(patches):
+    patches.controls["patch_length"].value = 128
+    patches.controls["hop_size"].value = 1024  # only 107 frames
+    assert patches.error is None
+    assert patches.controls["patch_length"].value <= n_frames(N, 1024, 1024)
