@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 import random
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -50,6 +51,29 @@ __all__ = [
     "add_noise_snr",
     "add_gaussian_noise",
     "measure_snr_db",
+    "estimate_midi_pitch",
+    "shift_annotations",
+    "to_unit_range",
+    "from_unit_range",
+    "apply_image_transform",
+    "SPECTROGRAM_TRANSFORMS",
+    "augment_spectrogram",
+    "SpectrogramAugmenter",
+    "make_spectrogram_augmenter",
+    "AUGMENTATIONS",
+    "LABEL_KINDS",
+    "LabelSafety",
+    "label_safety",
+    "safe_augmentations",
+    "label_safety_table",
+    "summary_features",
+    "augmentation_experiment",
+    "ExperimentResult",
+    "mcnemar_p_value",
+    "check_noise_std",
+    "check_shifted_onsets",
+    "check_safe_for_pitch_labels",
+    "check_silence_fill",
 ]
 
 #: Allowed range of a time shift, in milliseconds (absolute value).
@@ -415,3 +439,912 @@ def measure_snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     if noise_energy == 0:
         return float("inf")
     return float(10 * np.log10(np.sum(clean**2) / noise_energy))
+
+
+# --------------------------------------------------------------------------------------------------
+# labels that travel with the audio
+
+def estimate_midi_pitch(y: np.ndarray, sr: int, *, fmin: float = 50.0, fmax: float = 2000.0) -> float:
+    """The pitch of a (mostly) single note as a fractional MIDI number, by the YIN algorithm (librosa).
+
+    The median of the frame-wise fundamental-frequency estimates of the loud frames is converted with
+    ``midi = 69 + 12 log2(f0 / 440 Hz)``.
+
+    Args:
+        y: np.ndarray, shape (n_samples,), float mono audio of one note.
+        sr: sample rate in Hz.
+        fmin, fmax: search range of the fundamental frequency, in Hz.
+
+    Returns:
+        float: MIDI pitch (60 = middle C, 69 = A4 = 440 Hz).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    import librosa
+
+    y = _check_signal(y)
+    sr = _check_sr(sr)
+    if not 0 < fmin < fmax < sr / 2:
+        raise ValueError(f"need 0 < fmin < fmax < sr/2 = {sr / 2:g} Hz, got fmin={fmin!r}, fmax={fmax!r}")
+    frame_length = 2048 if sr >= 16000 else 1024
+    if y.shape[0] < frame_length:
+        raise ValueError(f"y must be at least {frame_length} samples long to estimate a pitch, got {y.shape[0]}")
+    f0 = librosa.yin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length)
+    rms = librosa.feature.rms(y=y, frame_length=frame_length, hop_length=frame_length // 4)[0]
+    n = min(len(f0), len(rms))
+    loud = rms[:n] >= 0.25 * rms[:n].max() if rms.max() > 0 else np.ones(n, bool)
+    return float(librosa.hz_to_midi(np.median(f0[:n][loud])))
+
+
+def shift_annotations(times_s, shift_ms: float, duration_s: float, *, rollover: bool = False) -> np.ndarray:
+    """Move event annotations (e.g. onset times) along with a time shift of the audio.
+
+    Args:
+        times_s: event times in seconds, shape (n_events,), each in [0, duration_s).
+        shift_ms: the shift that was applied to the audio, in ms (positive = later), as in :func:`time_shift`.
+        duration_s: length of the clip in seconds.
+        rollover: as in :func:`time_shift`: True wraps events around the end of the clip; False drops the
+            events that leave the clip (their sound was replaced by silence or cut off).
+
+    Returns:
+        np.ndarray of float, sorted event times in seconds after the shift (possibly fewer events).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    times = np.asarray(times_s, dtype=float).reshape(-1)
+    duration_s = _check_range("duration_s", duration_s, 1e-6, 86400.0)
+    shift_ms = _check_range("shift_ms", shift_ms, -1000 * duration_s * 10, 1000 * duration_s * 10)
+    if np.any(~np.isfinite(times)) or np.any((times < 0) | (times >= duration_s)):
+        raise ValueError(f"times_s must lie in [0, duration_s) = [0, {duration_s:g}) seconds")
+    moved = times + shift_ms / 1000
+    if rollover:
+        moved = np.mod(moved, duration_s)
+    else:
+        moved = moved[(moved >= 0) & (moved < duration_s)]
+    return np.sort(moved)
+
+
+# --------------------------------------------------------------------------------------------------
+# spectrograms through an image library
+
+def to_unit_range(S: np.ndarray, low: float | None = None, high: float | None = None):
+    """Map a spectrogram (e.g. in dB) linearly to [0, 1], the value range image libraries expect for float32.
+
+    Args:
+        S: np.ndarray, shape (n_bins, n_frames), float (e.g. a log-mel spectrogram in dB).
+        low, high: values that map to 0 and 1; default the minimum and maximum of ``S``.
+
+    Returns:
+        tuple ``(U, low, high)``: ``U`` float32 of the same shape in [0, 1], and the two numbers that
+        :func:`from_unit_range` needs to undo the mapping.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    S = _check_spectrogram(S)
+    low = float(S.min()) if low is None else float(low)
+    high = float(S.max()) if high is None else float(high)
+    if not (np.isfinite(low) and np.isfinite(high)) or high < low:
+        raise ValueError(f"need finite low <= high, got low={low!r}, high={high!r}")
+    span = high - low if high > low else 1.0
+    U = np.clip((S - low) / span, 0.0, 1.0).astype(np.float32)
+    return U, low, high
+
+
+def from_unit_range(U: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Undo :func:`to_unit_range`: ``S = low + U (high - low)``, float32, same shape as ``U``.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    U = np.asarray(U, dtype=np.float32)
+    span = high - low if high > low else 1.0
+    return (low + U * span).astype(np.float32)
+
+
+def _check_spectrogram(S, name: str = "S") -> np.ndarray:
+    S = np.asarray(S)
+    if S.ndim != 2:
+        raise ValueError(f"{name} must be a spectrogram with shape (n_bins, n_frames), got shape {S.shape}")
+    if min(S.shape) < 2:
+        raise ValueError(f"{name} must have at least 2 bins and 2 frames, got shape {S.shape}")
+    if not np.issubdtype(S.dtype, np.floating):
+        raise TypeError(f"{name} must be a float array, got dtype {S.dtype}")
+    if not np.all(np.isfinite(S)):
+        raise ValueError(f"{name} contains NaN or infinite values (use a dB scale with a floor, e.g. top_db=80)")
+    return S.astype(np.float32, copy=False)
+
+
+def apply_image_transform(transform, S: np.ndarray, *, seed: int = 0, unit_range: bool = True) -> np.ndarray:
+    """Apply one albumentations transform to a spectrogram, safely.
+
+    With ``unit_range=True`` the spectrogram is mapped to [0, 1] first (:func:`to_unit_range`), transformed
+    and mapped back, so the result stays in the spectrogram's own value range and pixel-level transforms
+    that clip float32 images to [0, 1] do no harm. ``unit_range=False`` passes the values as they are (to
+    show what goes wrong).
+
+    Args:
+        transform: an albumentations transform, e.g. ``A.XYMasking(...)``.
+        S: np.ndarray, shape (n_bins, n_frames), float (image height = frequency, width = time).
+        seed: seed of the transform's random draws.
+        unit_range: scale to [0, 1] and back (see above).
+
+    Returns:
+        np.ndarray, float32, the transformed spectrogram (same shape unless the transform resizes).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    import albumentations as A
+
+    S = _check_spectrogram(S)
+    seed = _check_seed(seed)
+    if not unit_range:
+        return np.asarray(A.Compose([transform], seed=seed)(image=S.copy())["image"], dtype=np.float32)
+    U, low, high = to_unit_range(S)
+    out = A.Compose([transform], seed=seed)(image=U)["image"]
+    return from_unit_range(np.clip(out, 0.0, 1.0), low, high)
+
+
+_FILLS = ("min", "mean")
+
+#: Names accepted by :func:`augment_spectrogram`, with what each does to the picture.
+SPECTROGRAM_TRANSFORMS = {
+    "time_mask": "XYMasking along x: vertical stripes of n_masks x mask_width frames",
+    "frequency_mask": "XYMasking along y: horizontal stripes of n_masks x mask_width bins",
+    "time_frequency_mask": "both kinds of stripes (SpecAugment-like)",
+    "coarse_dropout": "CoarseDropout: n_masks square holes of mask_width bins and frames",
+    "random_resized_crop": "RandomResizedCrop: keep crop_scale of the area, stretch it back to full size",
+    "time_flip": "HorizontalFlip: time runs backwards",
+    "frequency_flip": "VerticalFlip: low and high frequencies swap places",
+    "brightness_contrast": "RandomBrightnessContrast: a pixel-level transform (clips float32 to [0, 1])",
+}
+
+
+def _fill_db(fill, S: np.ndarray) -> float:
+    if isinstance(fill, str):
+        if fill == "min":
+            return float(S.min())
+        if fill == "mean":
+            return float(S.mean())
+        raise ValueError(f"fill must be 'min', 'mean' or a number in the spectrogram's unit, got {fill!r}")
+    if isinstance(fill, bool) or not isinstance(fill, (int, float, np.integer, np.floating)) or not np.isfinite(fill):
+        raise ValueError(f"fill must be 'min', 'mean' or a finite number, got {fill!r}")
+    return float(fill)
+
+
+def augment_spectrogram(S: np.ndarray, transform: str, *, n_masks: int = 2, mask_width: int = 10,
+                        crop_scale: float = 0.6, fill="min", unit_range: bool = True, seed: int = 0) -> np.ndarray:
+    """Apply one albumentations transform to a spectrogram, with the strength given explicitly.
+
+    Args:
+        S: np.ndarray, shape (n_bins, n_frames), float, e.g. a log-mel spectrogram in dB (row 0 = lowest band).
+        transform: a key of :data:`SPECTROGRAM_TRANSFORMS`.
+        n_masks: number of stripes or holes, 1 to 10 (masking and dropout only).
+        mask_width: width of each stripe or hole, in frames (time) or bins (frequency), at least 1 and at
+            most the spectrogram's size along that axis.
+        crop_scale: fraction of the area kept by ``random_resized_crop``, 0.1 to 1.
+        fill: value of masked cells: ``"min"`` (the floor: silence), ``"mean"`` or a number in the
+            spectrogram's own unit (``0.0`` is 0 dB, which for a spectrogram in dB re 1.0 means full-scale
+            power: louder than anything in the clip).
+        unit_range: map to [0, 1] and back around the transform (see :func:`apply_image_transform`);
+            False passes the dB values to albumentations unchanged (to show what goes wrong).
+        seed: seed of the transform's random choices (positions, crop, brightness).
+
+    Returns:
+        np.ndarray, shape (n_bins, n_frames), float32. With ``unit_range=True`` the values stay within
+        [min(S), max(S)] (a fill outside that range is clipped to it).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    import albumentations as A
+
+    S = _check_spectrogram(S)
+    if transform not in SPECTROGRAM_TRANSFORMS:
+        raise ValueError(f"transform must be one of {list(SPECTROGRAM_TRANSFORMS)}, got {transform!r}")
+    n_masks = _check_count("n_masks", n_masks, 10)
+    if n_masks < 1:
+        raise ValueError("n_masks must be an integer in [1, 10], got 0")
+    n_bins, n_frames = S.shape
+    mask_width = _check_count("mask_width", mask_width, 10_000)
+    limit = {"time_mask": n_frames, "frequency_mask": n_bins}.get(transform, min(n_bins, n_frames))
+    if transform in ("time_mask", "frequency_mask", "time_frequency_mask", "coarse_dropout") \
+            and not 1 <= mask_width <= limit:
+        raise ValueError(f"mask_width must be in [1, {limit}] for {transform} on a spectrogram of shape "
+                         f"{S.shape} (n_bins, n_frames), got {mask_width}")
+    crop_scale = _check_range("crop_scale", crop_scale, 0.1, 1.0)
+    fill_db = _fill_db(fill, S)
+    seed = _check_seed(seed)
+    if unit_range:
+        low, high = float(S.min()), float(S.max())
+        fill_value = float(np.clip((fill_db - low) / (high - low if high > low else 1.0), 0.0, 1.0))
+    else:
+        fill_value = fill_db
+    # Counts and widths are passed as (n, n) ranges: albumentations 2.0.8 turns a single int n into the
+    # range (0, n), so XYMasking(num_masks_x=1) would draw no mask at all about half of the time.
+    count, width = (n_masks, n_masks), (mask_width, mask_width)
+    if transform == "time_mask":
+        t = A.XYMasking(num_masks_x=count, mask_x_length=width, fill=fill_value, p=1.0)
+    elif transform == "frequency_mask":
+        t = A.XYMasking(num_masks_y=count, mask_y_length=width, fill=fill_value, p=1.0)
+    elif transform == "time_frequency_mask":
+        t = A.XYMasking(num_masks_x=count, mask_x_length=width, num_masks_y=count, mask_y_length=width,
+                        fill=fill_value, p=1.0)
+    elif transform == "coarse_dropout":
+        t = A.CoarseDropout(num_holes_range=(n_masks, n_masks), hole_height_range=(mask_width, mask_width),
+                            hole_width_range=(mask_width, mask_width), fill=fill_value, p=1.0)
+    elif transform == "random_resized_crop":
+        aspect = n_frames / n_bins
+        t = A.RandomResizedCrop(size=(n_bins, n_frames), scale=(crop_scale, crop_scale),
+                                ratio=(aspect * 0.8, aspect * 1.25), p=1.0)
+    elif transform == "time_flip":
+        t = A.HorizontalFlip(p=1.0)
+    elif transform == "frequency_flip":
+        t = A.VerticalFlip(p=1.0)
+    else:
+        t = A.RandomBrightnessContrast(brightness_limit=0.2, contrast_limit=0.2, p=1.0)
+    return apply_image_transform(t, S, seed=seed, unit_range=unit_range)
+
+
+
+class SpectrogramAugmenter:
+    """A seeded random spectrogram augmentation pipeline built on albumentations: call it as ``augment(S)``.
+
+    Made by :func:`make_spectrogram_augmenter`. On each call the spectrogram is mapped to [0, 1]
+    (:func:`to_unit_range`), passed through an ``albumentations.Compose`` seeded from the augmenter's
+    private generator, and mapped back: float32 in, float32 out, same shape, values inside the input's
+    [min, max].
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+
+    def __init__(self, settings: dict, seed: int | None):
+        self.settings = dict(settings)
+        self.seed = seed
+        self._rng = np.random.default_rng(seed)
+
+    def reseed(self, seed: int | None) -> None:
+        """Restart the sequence of random draws from ``seed`` (None: fresh entropy)."""
+        self.seed = _check_seed(seed)
+        self._rng = np.random.default_rng(self.seed)
+
+    def transforms(self, shape: tuple[int, int], fill_unit: float) -> list:
+        """The albumentations transforms for a spectrogram of ``shape`` = (n_bins, n_frames)."""
+        import albumentations as A
+
+        s = self.settings
+        n_bins, n_frames = shape
+        for name, size, limit, what in (("time_mask_width", s["time_mask_width"], n_frames, "frames"),
+                                        ("freq_mask_width", s["freq_mask_width"], n_bins, "bins"),
+                                        ("dropout_width", s["dropout_width"], n_frames, "frames"),
+                                        ("dropout_height", s["dropout_height"], n_bins, "bins")):
+            if size > limit:
+                raise ValueError(f"{name} ({size}) is larger than the spectrogram ({limit} {what}); "
+                                 f"use at most {limit}")
+        p = s["p"]
+        ts = []
+        if s["time_masks"] or s["freq_masks"]:
+            # explicit (n, n): albumentations 2.0.8 reads a single int n as the range (0, n)
+            ts.append(A.XYMasking(num_masks_x=(s["time_masks"], s["time_masks"]),
+                                  mask_x_length=(1, max(1, s["time_mask_width"])),
+                                  num_masks_y=(s["freq_masks"], s["freq_masks"]),
+                                  mask_y_length=(1, max(1, s["freq_mask_width"])), fill=fill_unit, p=p))
+        if s["dropout_holes"]:
+            ts.append(A.CoarseDropout(num_holes_range=(s["dropout_holes"], s["dropout_holes"]),
+                                      hole_height_range=(max(1, s["dropout_height"] // 2), s["dropout_height"]),
+                                      hole_width_range=(max(1, s["dropout_width"] // 2), s["dropout_width"]),
+                                      fill=fill_unit, p=p))
+        if s["crop_scale"] is not None and s["crop_scale"] < 1:
+            aspect = n_frames / n_bins  # keep the crop's shape close to the spectrogram's own
+            ts.append(A.RandomResizedCrop(size=(n_bins, n_frames), scale=(s["crop_scale"], 1.0),
+                                          ratio=(aspect * 0.8, aspect * 1.25), p=p))
+        if s["time_flip"]:
+            ts.append(A.HorizontalFlip(p=p))
+        if s["freq_flip"]:
+            ts.append(A.VerticalFlip(p=p))
+        return ts
+
+    def __call__(self, S: np.ndarray) -> np.ndarray:
+        """Augment one spectrogram.
+
+        Args:
+            S: np.ndarray, shape (n_bins, n_frames), float, e.g. a log-mel spectrogram in dB
+                (row 0 = lowest frequency).
+
+        Returns:
+            np.ndarray, shape (n_bins, n_frames), float32, values within [S.min(), S.max()].
+        """
+        import albumentations as A
+
+        S = _check_spectrogram(S)
+        U, low, high = to_unit_range(S)
+        fill = self.settings["fill"]
+        if fill == "min":
+            fill_unit = 0.0
+        elif fill == "mean":
+            fill_unit = float(U.mean())
+        else:
+            fill_unit = float(np.clip((fill - low) / (high - low if high > low else 1.0), 0.0, 1.0))
+        transforms = self.transforms(S.shape, fill_unit)
+        seed = int(self._rng.integers(0, 2**32))
+        if not transforms:
+            return S.copy()
+        out = A.Compose(transforms, seed=seed)(image=U)["image"]
+        return from_unit_range(np.clip(out, 0.0, 1.0), low, high)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.settings.items())
+        return f"SpectrogramAugmenter({args}, seed={self.seed!r})"
+
+
+def _check_count(name: str, value, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= high:
+        raise ValueError(f"{name} must be an integer in [0, {high}], got {value!r}")
+    return int(value)
+
+
+def make_spectrogram_augmenter(*, time_masks: int = 2, time_mask_width: int = 10, freq_masks: int = 2,
+                               freq_mask_width: int = 8, dropout_holes: int = 0, dropout_height: int = 8,
+                               dropout_width: int = 8, crop_scale: float | None = None, time_flip: bool = False,
+                               freq_flip: bool = False, fill="min", p: float = 1.0,
+                               seed: int | None = None) -> SpectrogramAugmenter:
+    """The course's spectrogram augmentation with albumentations (SpecAugment-like masking and more).
+
+    Axes: albumentations sees the spectrogram as an image of height ``n_bins`` (frequency) and width
+    ``n_frames`` (time), so its "x" is time and its "y" is frequency.
+
+    Args:
+        time_masks: number of time masks (vertical stripes, ``XYMasking`` along x), 0 to 10.
+        time_mask_width: largest time-mask width in frames (each width is drawn from 1 to this); must not
+            exceed the spectrogram's ``n_frames``.
+        freq_masks: number of frequency masks (horizontal stripes), 0 to 10.
+        freq_mask_width: largest frequency-mask height in bins; at most ``n_bins``.
+        dropout_holes: number of rectangles cut out by ``CoarseDropout``, 0 to 20.
+        dropout_height, dropout_width: largest hole size in bins and frames (each from half of it to it).
+        crop_scale: None, or the smallest fraction of the area kept by ``RandomResizedCrop`` (0.1 to 1);
+            the crop is resized back to the full shape, which stretches time and frequency.
+        time_flip: add ``HorizontalFlip`` (plays the sound backwards).
+        freq_flip: add ``VerticalFlip`` (swaps low and high frequencies: no acoustic meaning).
+        fill: what masked cells become: ``"min"`` (the spectrogram's minimum, i.e. the quietest value,
+            what silence looks like in dB), ``"mean"`` (its mean level) or a number in the spectrogram's
+            own unit (e.g. -80.0 dB; clipped to its range).
+        p: probability of applying each transform, in [0, 1].
+        seed: None or an integer; the same seed gives the same sequence of augmented spectrograms.
+
+    Returns:
+        SpectrogramAugmenter: ``augment(S) -> np.ndarray`` (float32, same shape, same value range).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    settings = {
+        "time_masks": _check_count("time_masks", time_masks, 10),
+        "time_mask_width": _check_count("time_mask_width", time_mask_width, 10_000),
+        "freq_masks": _check_count("freq_masks", freq_masks, 10),
+        "freq_mask_width": _check_count("freq_mask_width", freq_mask_width, 10_000),
+        "dropout_holes": _check_count("dropout_holes", dropout_holes, 20),
+        "dropout_height": _check_count("dropout_height", dropout_height, 10_000),
+        "dropout_width": _check_count("dropout_width", dropout_width, 10_000),
+    }
+    for name in ("time_mask_width", "freq_mask_width"):
+        count = "time_masks" if name.startswith("time") else "freq_masks"
+        if settings[count] and settings[name] < 1:
+            raise ValueError(f"{name} must be at least 1 when {count} > 0, got {settings[name]}")
+    if settings["dropout_holes"] and min(settings["dropout_height"], settings["dropout_width"]) < 1:
+        raise ValueError("dropout_height and dropout_width must be at least 1 when dropout_holes > 0")
+    settings["crop_scale"] = None if crop_scale is None else _check_range("crop_scale", crop_scale, 0.1, 1.0)
+    for name, flag in (("time_flip", time_flip), ("freq_flip", freq_flip)):
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False, got {flag!r}")
+    settings["time_flip"], settings["freq_flip"] = bool(time_flip), bool(freq_flip)
+    if isinstance(fill, str):
+        if fill not in _FILLS:
+            raise ValueError(f"fill must be 'min', 'mean' or a number, got {fill!r}")
+    elif isinstance(fill, bool) or not isinstance(fill, (int, float, np.integer, np.floating)) or not np.isfinite(fill):
+        raise ValueError(f"fill must be 'min', 'mean' or a finite number, got {fill!r}")
+    settings["fill"] = fill if isinstance(fill, str) else float(fill)
+    settings["p"] = _check_probability("p", p)
+    return SpectrogramAugmenter(settings, _check_seed(seed))
+
+
+# --------------------------------------------------------------------------------------------------
+# which augmentation keeps which label
+
+#: The augmentations the label-safety helper knows, with one line each.
+AUGMENTATIONS = {
+    "time_shift": "move the sound earlier or later (audiomentations Shift)",
+    "pitch_shift": "raise or lower every frequency by the same musical interval (PitchShift)",
+    "noise": "add white Gaussian noise at a moderate SNR (AddGaussianSNR, AddGaussianNoise)",
+    "time_mask": "blank out a few narrow time stripes of the spectrogram (XYMasking along x)",
+    "frequency_mask": "blank out a few narrow frequency bands of the spectrogram (XYMasking along y)",
+    "coarse_dropout": "blank out small rectangles of the spectrogram (CoarseDropout)",
+    "random_resized_crop": "cut out a part of the spectrogram and stretch it back to full size",
+    "time_flip": "reverse time (HorizontalFlip): the sound played backwards",
+    "frequency_flip": "turn the frequency axis upside down (VerticalFlip)",
+}
+
+#: The kinds of annotation the label-safety helper knows.
+LABEL_KINDS = {
+    "class": "one category for the whole clip: a spoken digit, an instrument, a sound-event class",
+    "pitch": "the pitch of a note (e.g. a MIDI number), or a melody",
+    "onsets": "times of events inside the clip (onset or boundary annotations)",
+    "speaker": "who is speaking (speaker identity)",
+}
+
+_S, _A, _U = "safe", "adjust", "unsafe"
+_RULES = {
+    ("time_shift", "class"): (_S, "the sound is the same sound a little earlier or later; keep shifts small "
+                                  "(or use rollover) so the event stays inside the clip"),
+    ("time_shift", "pitch"): (_S, "moving a note in time does not change its pitch"),
+    ("time_shift", "onsets"): (_A, "every event moves by the shift: move the annotation with shift_annotations()"),
+    ("time_shift", "speaker"): (_S, "the voice does not change when it starts later"),
+    ("pitch_shift", "class"): (_S, "a digit said two semitones higher is the same digit, an instrument two "
+                                   "semitones up is the same instrument (large shifts start to change the timbre)"),
+    ("pitch_shift", "pitch"): (_A, "the pitch IS the label: n semitones up changes the label by n; move the "
+                                   "label with it (whole semitones only) or leave this augmentation out"),
+    ("pitch_shift", "onsets"): (_S, "the duration and the event times are kept"),
+    ("pitch_shift", "speaker"): (_U, "the pitch and formants of a voice are part of who the speaker is; a "
+                                     "shifted voice can sound like someone else"),
+    ("noise", "class"): (_S, "at a moderate SNR the category is still clearly audible"),
+    ("noise", "pitch"): (_S, "white noise has no pitch; at a moderate SNR the note is still heard"),
+    ("noise", "onsets"): (_S, "at a moderate SNR; very strong noise can bury soft onsets"),
+    ("noise", "speaker"): (_S, "the voice is the same voice in a noisier room"),
+    ("time_mask", "class"): (_S, "narrow masks leave enough of the sound to recognise it (SpecAugment)"),
+    ("time_mask", "pitch"): (_S, "the pitch is still visible in the frames that are left"),
+    ("time_mask", "onsets"): (_A, "an onset inside a mask cannot be seen any more: drop it from the "
+                                  "annotation or keep masks away from onsets"),
+    ("time_mask", "speaker"): (_S, "the voice is still present in the frames that are left"),
+    ("frequency_mask", "class"): (_S, "narrow bands removed; the rest of the spectrum identifies the sound"),
+    ("frequency_mask", "pitch"): (_S, "narrow bands removed; the other harmonics still imply the pitch "
+                                      "(keep masks narrow so the fundamental is rarely hidden together "
+                                      "with its neighbours)"),
+    ("frequency_mask", "onsets"): (_S, "event times are untouched"),
+    ("frequency_mask", "speaker"): (_S, "narrow bands removed; the voice is still recognisable"),
+    ("coarse_dropout", "class"): (_S, "small holes; the sound is still recognisable"),
+    ("coarse_dropout", "pitch"): (_S, "small holes; the harmonics around them keep the pitch"),
+    ("coarse_dropout", "onsets"): (_A, "a hole over an onset hides it: drop covered events or avoid them"),
+    ("coarse_dropout", "speaker"): (_S, "small holes; the voice is still recognisable"),
+    ("random_resized_crop", "class"): (_S, "as long as the crop keeps the event; the zoom changes tempo and "
+                                           "stretches the spectrum, which small zooms tolerate"),
+    ("random_resized_crop", "pitch"): (_U, "stretching the frequency axis moves every partial by an amount that "
+                                           "depends on the frequency scale: the pitch label is lost"),
+    ("random_resized_crop", "onsets"): (_A, "event times must be offset by the crop start and scaled by the zoom"),
+    ("random_resized_crop", "speaker"): (_U, "stretching the frequency axis moves the formants that "
+                                             "characterise a voice"),
+    ("time_flip", "class"): (_U, "reversed speech is not the same word, and a reversed note swells up instead "
+                                 "of dying away; no real recording of the class sounds like that"),
+    ("time_flip", "pitch"): (_S, "a note played backwards has the same pitch"),
+    ("time_flip", "onsets"): (_U, "onsets turn into offsets: the annotation has no counterpart"),
+    ("time_flip", "speaker"): (_U, "reversed speech is no speech the model will meet; test before relying on it"),
+}
+for _kind in LABEL_KINDS:
+    _RULES[("frequency_flip", _kind)] = (_U, "swapping low and high frequencies has no acoustic meaning: the "
+                                             "result is not a sound of any class, pitch, event or speaker")
+
+
+@dataclass(frozen=True)
+class LabelSafety:
+    """The verdict of :func:`label_safety`.
+
+    Attributes:
+        augmentation: a key of :data:`AUGMENTATIONS`.
+        label_kind: a key of :data:`LABEL_KINDS`.
+        verdict: ``"safe"`` (the label keeps its meaning), ``"adjust"`` (usable only if the annotation is
+            transformed too) or ``"unsafe"`` (the label loses its meaning).
+        reason: one sentence why.
+    """
+
+    augmentation: str
+    label_kind: str
+    verdict: str
+    reason: str
+
+    @property
+    def safe(self) -> bool:
+        """True when the label can be kept unchanged."""
+        return self.verdict == _S
+
+    def __str__(self) -> str:
+        return f"{self.augmentation} with {self.label_kind} labels: {self.verdict.upper()} ({self.reason})"
+
+    def _repr_html_(self) -> str:
+        import html as _html
+
+        colour = {_S: "#1b7f3b", _A: "#9a6700", _U: "#b3261e"}[self.verdict]
+        return (f'<div style="border-left:4px solid {colour};padding:4px 8px"><b>{self.augmentation}</b> with '
+                f'<b>{self.label_kind}</b> labels: <b style="color:{colour}">{self.verdict}</b>: '
+                f"{_html.escape(self.reason)}</div>")
+
+
+def label_safety(augmentation: str, label_kind: str) -> LabelSafety:
+    """Whether an augmentation keeps the meaning of a kind of label.
+
+    Args:
+        augmentation: one of :data:`AUGMENTATIONS` (``"time_shift"``, ``"pitch_shift"``, ``"noise"``,
+            ``"time_mask"``, ``"frequency_mask"``, ``"coarse_dropout"``, ``"random_resized_crop"``,
+            ``"time_flip"``, ``"frequency_flip"``).
+        label_kind: one of :data:`LABEL_KINDS` (``"class"``, ``"pitch"``, ``"onsets"``, ``"speaker"``).
+
+    Returns:
+        LabelSafety with ``verdict`` "safe", "adjust" or "unsafe" and the reason.
+
+    Example:
+        >>> label_safety("pitch_shift", "pitch").verdict
+        'adjust'
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    if augmentation not in AUGMENTATIONS:
+        raise ValueError(f"augmentation must be one of {list(AUGMENTATIONS)}, got {augmentation!r}")
+    if label_kind not in LABEL_KINDS:
+        raise ValueError(f"label_kind must be one of {list(LABEL_KINDS)}, got {label_kind!r}")
+    verdict, reason = _RULES[(augmentation, label_kind)]
+    return LabelSafety(augmentation, label_kind, verdict, reason)
+
+
+def safe_augmentations(label_kind: str, *, include_adjust: bool = False) -> list[str]:
+    """The augmentations that keep a kind of label unchanged (plus those needing an adjusted label, if asked).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    allowed = {_S, _A} if include_adjust else {_S}
+    return [a for a in AUGMENTATIONS if label_safety(a, label_kind).verdict in allowed]
+
+
+class _SafetyTable:
+    """HTML table of every verdict (rows: augmentations, columns: label kinds)."""
+
+    def __init__(self):
+        self.rows = {a: {k: label_safety(a, k) for k in LABEL_KINDS} for a in AUGMENTATIONS}
+
+    def __repr__(self) -> str:
+        width = max(len(a) for a in AUGMENTATIONS) + 2
+        lines = [" " * width + "".join(f"{k:>10}" for k in LABEL_KINDS)]
+        lines += [f"{a:<{width}}" + "".join(f"{row[k].verdict:>10}" for k in LABEL_KINDS) for a, row in self.rows.items()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html as _html
+
+        colours = {_S: "#d8f0dd", _A: "#fff1c2", _U: "#f9d6d2"}
+        head = "".join(f"<th>{k}</th>" for k in LABEL_KINDS)
+        body = ""
+        for a, row in self.rows.items():
+            cells = "".join(f'<td style="background:{colours[v.verdict]}" title="{_html.escape(v.reason)}">'
+                            f"{v.verdict}</td>" for v in row.values())
+            body += f"<tr><td><b>{a}</b></td>{cells}</tr>"
+        return (f"<table><tr><th>augmentation</th>{head}</tr>{body}</table>"
+                "<small>Hover over a cell for the reason; <code>label_safety(aug, kind)</code> prints it.</small>")
+
+
+def label_safety_table() -> _SafetyTable:
+    """Every verdict of :func:`label_safety` as a table (HTML in a notebook, text elsewhere).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    return _SafetyTable()
+
+
+# --------------------------------------------------------------------------------------------------
+# does it help? a small experiment on FSDD with an unseen speaker
+
+def summary_features(y: np.ndarray, sr: int, *, block_size: int = 256, hop_size: int = 128,
+                     n_mels: int = 40) -> np.ndarray:
+    """A fixed-length description of a clip of any length: mean and standard deviation over time of its log-mel bands.
+
+    Args:
+        y: np.ndarray, shape (n_samples,), float mono audio (at least ``block_size`` samples).
+        sr: sample rate in Hz.
+        block_size, hop_size: frame length and hop in samples (defaults suit FSDD's 8 kHz).
+        n_mels: number of mel bands F.
+
+    Returns:
+        np.ndarray, shape (2 * n_mels,), float32: ``[mean of each band, std of each band]`` in dB.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    from course_utils.representations import log_mel_spectrogram
+
+    y = _check_signal(y)
+    if y.shape[0] < block_size:
+        y = np.pad(y, (0, block_size - y.shape[0]))
+    S_db = log_mel_spectrogram(y, sr, block_size, hop_size, n_mels)
+    return np.concatenate([S_db.mean(axis=1), S_db.std(axis=1)]).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """Outcome of :func:`augmentation_experiment` (accuracies are fractions in [0, 1]).
+
+    Attributes:
+        test_speaker: the held-out speaker.
+        n_train: training clips before augmentation; n_train_augmented: after adding the copies.
+        n_test: clips of the held-out speaker.
+        accuracy_plain, accuracy_augmented: accuracy on the held-out speaker's clean clips.
+        accuracy_plain_noisy, accuracy_augmented_noisy: the same on the held-out clips with white noise at
+            ``test_snr_db`` (a robustness check), or NaN when ``test_snr_db`` is None.
+        test_snr_db: SNR of the noisy test version in dB (None: not run).
+        seconds: wall time of the whole experiment.
+        p_value, p_value_noisy: exact McNemar test of "both models are equally accurate" on the clean and
+            the noisy test clips: among the clips that exactly one model gets right, are the wins split
+            evenly? (:func:`mcnemar_p_value`.)
+    """
+
+    test_speaker: str
+    n_train: int
+    n_train_augmented: int
+    n_test: int
+    accuracy_plain: float
+    accuracy_augmented: float
+    accuracy_plain_noisy: float
+    accuracy_augmented_noisy: float
+    test_snr_db: float | None
+    seconds: float
+    p_value: float = float("nan")
+    p_value_noisy: float = float("nan")
+
+    def _compare(self, plain: float, augmented: float, p_value: float, what: str) -> str:
+        diff = 100 * (augmented - plain)
+        text = (f"On {what}, accuracy was {plain:.1%} without and {augmented:.1%} with augmentation "
+                f"({diff:+.1f} percentage points; McNemar p = {p_value:.2g}). ")
+        if not p_value < 0.05:
+            return text + "A difference this size can arise by chance: this run shows no clear effect."
+        if diff > 0:
+            return text + "In this run augmentation helped, beyond what chance alone explains."
+        return text + "In this run augmentation hurt, beyond what chance alone explains."
+
+    def summary(self) -> str:
+        """Sentences generated from the numbers (never claiming more than they show)."""
+        parts = [self._compare(self.accuracy_plain, self.accuracy_augmented, self.p_value,
+                               f"the unseen speaker {self.test_speaker!r} ({self.n_test} clips)")]
+        if self.test_snr_db is not None:
+            parts.append(self._compare(self.accuracy_plain_noisy, self.accuracy_augmented_noisy, self.p_value_noisy,
+                                       f"the same clips with noise at {self.test_snr_db:g} dB SNR"))
+        parts.append("One split and one seed: repeat with other speakers and seeds before trusting a difference.")
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def augmentation_experiment(collection, test_speaker: str = "theo", *, n_copies: int = 2, augmenter=None,
+                            test_snr_db: float | None = 10.0, max_per_class: int | None = None,
+                            seed: int = 0) -> ExperimentResult:
+    """Train the same simple classifier with and without waveform augmentation; test on an unseen speaker.
+
+    The model is a standardisation followed by multinomial logistic regression (scikit-learn) on
+    :func:`summary_features`. "With augmentation" trains on the original clips **plus** ``n_copies``
+    augmented copies of each; the test clips are never augmented (only, for the robustness check, mixed
+    with noise at ``test_snr_db``, the same noise for both models).
+
+    Args:
+        collection: an ``AudioCollection`` (e.g. ``load_fsdd()``), several speakers.
+        test_speaker: the speaker held out for testing (see ``course_utils.data.FSDD_SPEAKERS``).
+        n_copies: augmented copies per training clip, 1 to 10.
+        augmenter: a callable ``augment(y, sr)``; default ``make_audio_augmenter(seed=seed)`` (the course
+            defaults: shifts up to 100 ms, up to 2 semitones, 15-40 dB SNR, each with p = 0.5).
+        test_snr_db: SNR of the noisy test version in dB, or None to skip it.
+        max_per_class: keep at most this many training clips per digit (a smaller, faster experiment).
+        seed: seed of the default augmenter, the subset and the test noise.
+
+    Returns:
+        ExperimentResult (its ``summary()`` states what the numbers show).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    import time
+
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from course_utils.data import speaker_split
+
+    start = time.perf_counter()
+    n_copies = _check_count("n_copies", n_copies, 10)
+    if n_copies < 1:
+        raise ValueError("n_copies must be an integer in [1, 10], got 0")
+    seed = _check_seed(seed)
+    if max_per_class is not None:
+        max_per_class = _check_count("max_per_class", max_per_class, 100_000)
+        if max_per_class < 1:
+            raise ValueError("max_per_class must be None or at least 1")
+    if test_snr_db is not None:
+        test_snr_db = _check_range("test_snr_db", test_snr_db, *SNR_RANGE_DB)
+    train_idx, test_idx = speaker_split(collection, test_speaker)
+    rng = np.random.default_rng(seed)
+    if max_per_class is not None:
+        keep = []
+        for label in np.unique(collection.labels[train_idx]):
+            members = train_idx[collection.labels[train_idx] == label]
+            keep.extend(rng.permutation(members)[:max_per_class])
+        train_idx = np.sort(np.asarray(keep, dtype=int))
+    augment = augmenter if augmenter is not None else make_audio_augmenter(seed=seed)
+    sr = collection.sr
+
+    def features(signals):
+        return np.stack([summary_features(y, sr) for y in signals])
+
+    train_audio = [collection.audio[i] for i in train_idx]
+    y_train = collection.labels[train_idx]
+    X_train = features(train_audio)
+    copies = [augment(y, sr) for _ in range(n_copies) for y in train_audio]
+    X_aug = np.concatenate([X_train, features(copies)])
+    y_aug = np.concatenate([y_train] + [y_train] * n_copies)
+    test_audio = [collection.audio[i] for i in test_idx]
+    y_test = collection.labels[test_idx]
+    X_test = features(test_audio)
+    if test_snr_db is not None:
+        X_noisy = features([add_noise_snr(y, test_snr_db, seed=(seed + k) % 2**32) for k, y in enumerate(test_audio)])
+
+    def fit(X, y):
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000, C=0.5)).fit(X, y)
+
+    plain, augmented = fit(X_train, y_train), fit(X_aug, y_aug)
+    right_plain, right_aug = plain.predict(X_test) == y_test, augmented.predict(X_test) == y_test
+    nan = float("nan")
+    acc_noisy = (nan, nan)
+    p_noisy = nan
+    if test_snr_db is not None:
+        noisy_plain, noisy_aug = plain.predict(X_noisy) == y_test, augmented.predict(X_noisy) == y_test
+        acc_noisy = (float(noisy_plain.mean()), float(noisy_aug.mean()))
+        p_noisy = mcnemar_p_value(noisy_plain, noisy_aug)
+    return ExperimentResult(
+        test_speaker=test_speaker,
+        n_train=len(train_idx),
+        n_train_augmented=len(y_aug),
+        n_test=len(test_idx),
+        accuracy_plain=float(right_plain.mean()),
+        accuracy_augmented=float(right_aug.mean()),
+        accuracy_plain_noisy=acc_noisy[0],
+        accuracy_augmented_noisy=acc_noisy[1],
+        test_snr_db=test_snr_db,
+        seconds=time.perf_counter() - start,
+        p_value=mcnemar_p_value(right_plain, right_aug),
+        p_value_noisy=p_noisy,
+    )
+
+
+def mcnemar_p_value(correct_a, correct_b) -> float:
+    """Exact McNemar test: two-sided p-value of "models A and B are equally accurate" on the same test clips.
+
+    Only the clips where the models disagree count: ``b`` = A right and B wrong, ``c`` = A wrong and B right.
+    If both models were equally good, each disagreement would go either way with probability 1/2, so
+    ``min(b, c)`` follows a binomial distribution; the p-value is ``min(1, 2 P[X <= min(b, c)])``,
+    ``X ~ Binomial(b + c, 1/2)``.
+
+    Args:
+        correct_a, correct_b: bool arrays, shape (n_test,): whether each model got each clip right.
+
+    Returns:
+        float in [0, 1] (1.0 when the models never disagree).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    from scipy.stats import binom
+
+    a = np.asarray(correct_a, dtype=bool)
+    b_arr = np.asarray(correct_b, dtype=bool)
+    if a.shape != b_arr.shape or a.ndim != 1:
+        raise ValueError(f"correct_a and correct_b must be 1-D bool arrays of the same shape, got {a.shape} and {b_arr.shape}")
+    b = int(np.sum(a & ~b_arr))
+    c = int(np.sum(~a & b_arr))
+    if b + c == 0:
+        return 1.0
+    return float(min(1.0, 2 * binom.cdf(min(b, c), b + c, 0.5)))
+
+
+# --------------------------------------------------------------------------------------------------
+# "Your turn" checkers
+
+def check_noise_std(answer, y: np.ndarray, snr_db: float):
+    """Exercise: the standard deviation of white noise that gives ``y`` a signal-to-noise ratio of ``snr_db``.
+
+    Reference: ``rms(y) / 10 ** (snr_db / 20)`` with ``rms(y) = sqrt(mean(y**2))``.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    from course_utils.checks import right, wrong
+
+    y = _check_signal(y)
+    snr_db = _check_range("snr_db", snr_db, *SNR_RANGE_DB)
+    rms = float(np.sqrt(np.mean(y.astype(np.float64) ** 2)))
+    expected = rms / 10 ** (snr_db / 20)
+    if answer is None:
+        return wrong("replace None by your noise standard deviation (a number).")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return wrong(f"the answer should be one number, got {answer!r}.")
+    if np.isclose(value, expected, rtol=1e-3):
+        return right(f"sigma = rms(y) / 10^(SNR/20) = {rms:.4f} / {10 ** (snr_db / 20):.3f} = {expected:.5f}.")
+    if np.isclose(value, rms / 10 ** (snr_db / 10), rtol=1e-3):
+        return wrong("you divided by 10^(SNR/10): that is the ratio of powers; amplitudes (rms, std) need 10^(SNR/20).")
+    if np.isclose(value, np.max(np.abs(y)) / 10 ** (snr_db / 20), rtol=1e-3):
+        return wrong("the SNR compares the signal's rms (sqrt of the mean square), not its peak value.")
+    return wrong(f"{value:g} is not it. SNR_dB = 20 log10(rms(signal) / rms(noise)); solve for rms(noise).")
+
+
+def check_shifted_onsets(answer, onsets_s, shift_ms: float, duration_s: float, *, rollover: bool = False):
+    """Exercise: move onset annotations (seconds) along with a time shift of the audio.
+
+    Reference: :func:`shift_annotations`.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    from course_utils.checks import right, wrong
+
+    expected = shift_annotations(onsets_s, shift_ms, duration_s, rollover=rollover)
+    if answer is None:
+        return wrong("replace None by the list of onset times (in seconds) after the shift.")
+    try:
+        value = np.sort(np.asarray(answer, dtype=float).reshape(-1))
+    except (TypeError, ValueError):
+        return wrong(f"the answer should be a list of numbers (seconds), got {answer!r}.")
+    if value.shape == expected.shape and np.allclose(value, expected, atol=1e-3):
+        return right(f"the annotation moves with the audio: {np.round(expected, 3).tolist()} s.")
+    everything = np.sort(np.asarray(onsets_s, dtype=float) + shift_ms / 1000)
+    if value.shape == everything.shape and np.allclose(value, everything, atol=1e-3):
+        return wrong("right shift, but some events now lie outside the clip: without rollover their sound is "
+                     "gone, so they must be removed from the annotation.")
+    if value.shape == expected.shape and np.allclose(value, expected - 2 * shift_ms / 1000, atol=1e-3):
+        return wrong("wrong direction: a positive shift moves events later (add the shift).")
+    if value.shape == expected.shape and np.allclose(value * 1000, expected, atol=1):
+        return wrong("the times should be in seconds, not milliseconds.")
+    return wrong(f"expected {len(expected)} onset time(s) in seconds. Add shift_ms / 1000 to each onset and keep "
+                 f"only those inside [0, {duration_s:g}) s.")
+
+
+def check_safe_for_pitch_labels(answer):
+    """Exercise: the augmentations (names from ``AUGMENTATIONS``) that keep a note-pitch label unchanged.
+
+    Reference: ``safe_augmentations("pitch")``.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    from course_utils.checks import right, wrong
+
+    expected = set(safe_augmentations("pitch"))
+    if answer is None:
+        return wrong("replace None by a list of augmentation names, e.g. ['noise', ...].")
+    if isinstance(answer, str):
+        answer = [answer]
+    try:
+        chosen = set(answer)
+    except TypeError:
+        return wrong(f"the answer should be a list of names, got {answer!r}.")
+    unknown = chosen - set(AUGMENTATIONS)
+    if unknown:
+        return wrong(f"unknown name(s) {sorted(unknown)}; choose from {list(AUGMENTATIONS)}.")
+    if chosen == expected:
+        return right("these keep the pitch: " + ", ".join(sorted(expected)) + ". pitch_shift changes the label "
+                     "itself, and a resized crop stretches the frequency axis; a frequency flip means nothing.")
+    missing, extra = expected - chosen, chosen - expected
+    hints = []
+    if extra:
+        hints.append(f"{sorted(extra)} change(s) the pitch or its meaning: try label_safety(name, 'pitch')")
+    if missing:
+        hints.append(f"{len(missing)} more augmentation(s) keep the pitch (think about what happens on the time axis)")
+    return wrong("; ".join(hints) + ".")
+
+
+def check_silence_fill(answer, S_db: np.ndarray):
+    """Exercise: the fill value (in dB) that makes a masked region look like silence in this spectrogram.
+
+    Reference: the spectrogram's minimum (its floor; with ``top_db=80`` it is 80 dB below the maximum).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    from course_utils.checks import right, wrong
+
+    S_db = _check_spectrogram(S_db, "S_db")
+    expected = float(S_db.min())
+    if answer is None:
+        return wrong("replace None by a number in dB.")
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return wrong(f"the answer should be one number in dB, got {answer!r}.")
+    if np.isclose(value, expected, atol=0.5):
+        return right(f"{expected:.1f} dB is this spectrogram's floor: the quietest value, what silence looks like.")
+    if value == 0:
+        return wrong("0 dB means a power of 1 (full scale) here: louder than anything in this clip, not silence.")
+    if value > expected:
+        return wrong(f"{value:g} dB is louder than the quietest cells; look at S_db.min().")
+    return wrong(f"{value:g} dB is below anything in this spectrogram; silence here is its floor.")

@@ -1,0 +1,122 @@
+"""The explorers of notebook 03: every control works, and the controls that should change the picture do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course_utils.widgets import EXPLORERS, sweep_values
+
+
+@pytest.fixture(scope="module")
+def audio_explorer():
+    return EXPLORERS["audio_augmentation"]()
+
+
+@pytest.fixture(scope="module")
+def spec_explorer():
+    return EXPLORERS["spectrogram_augmentation"]()
+
+
+def test_registered():
+    assert "audio_augmentation" in EXPLORERS and "spectrogram_augmentation" in EXPLORERS
+
+
+def _sweep_changes(explorer, name, values=None):
+    control = explorer.controls[name]
+    pictures = set()
+    for value in values or sweep_values(control, 4):
+        control.value = value
+        assert explorer.error is None, (name, value, explorer.error)
+        pictures.add(explorer.snapshot())
+    return len(pictures)
+
+
+@pytest.mark.parametrize("transform, control", [
+    ("shift", "shift_ms"), ("shift", "rollover"), ("pitch", "semitones"), ("noise", "snr_db"),
+    ("pipeline", "p"), ("pipeline", "semitones"),
+])
+def test_audio_controls_change_the_picture(audio_explorer, transform, control):
+    e = audio_explorer
+    with e.hold():
+        e.controls["transform"].value = transform
+        e.controls["shift_ms"].value = 200.0
+    if control == "p":
+        values = [0.0, 1.0]
+    elif control == "rollover":
+        values = [True, False]
+    else:
+        values = None
+    assert _sweep_changes(e, control, values) > 1
+    assert not e.controls[control].disabled
+
+
+def test_audio_irrelevant_controls_are_disabled_and_players_set(audio_explorer):
+    e = audio_explorer
+    e.controls["transform"].value = "pitch"
+    assert e.controls["shift_ms"].disabled and e.controls["snr_db"].disabled and e.controls["p"].disabled
+    assert not e.controls["semitones"].disabled
+    assert e.players["before"].samples is not None and e.players["after"].samples.dtype == np.float32
+    assert "semitones" in e.readout.value
+
+
+def test_audio_every_transform_and_sound(audio_explorer):
+    e = audio_explorer
+    for transform in sweep_values(e.controls["transform"]):
+        e.controls["transform"].value = transform
+        assert e.error is None, (transform, e.error)
+    assert _sweep_changes(e, "sound") == len(e.controls["sound"].options)
+    for name in ("shift_ms", "semitones", "snr_db", "p", "rollover"):
+        _sweep_changes(e, name)
+
+
+def test_audio_new_random_draw(audio_explorer):
+    e = audio_explorer
+    with e.hold():
+        e.controls["transform"].value = "noise"
+        e.controls["snr_db"].value = 5.0
+    before = e.players["after"].samples.copy()
+    e.buttons["New random draw"].click_now()
+    assert e.error is None
+    assert not np.array_equal(before, e.players["after"].samples)
+    with e.hold():
+        e.controls["transform"].value = "pipeline"
+        e.controls["p"].value = 1.0
+    first = e.snapshot()
+    e.buttons["New random draw"].click_now()
+    assert e.snapshot() != first
+
+
+@pytest.mark.parametrize("transform, control", [
+    ("time_mask", "n_masks"), ("time_mask", "mask_width"), ("frequency_mask", "mask_width"),
+    ("coarse_dropout", "n_masks"), ("random_resized_crop", "crop_scale"), ("time_frequency_mask", "fill"),
+    ("brightness_contrast", "unit_range"),
+])
+def test_spectrogram_controls_change_the_picture(spec_explorer, transform, control):
+    e = spec_explorer
+    with e.hold():
+        e.controls["transform"].value = transform
+        e.controls["mask_width"].value = 8
+        e.controls["n_masks"].value = 2
+    assert _sweep_changes(e, control) > 1
+    assert not e.controls[control].disabled
+
+
+def test_spectrogram_every_transform_and_the_clipping_warning(spec_explorer):
+    e = spec_explorer
+    pictures = set()
+    for transform in sweep_values(e.controls["transform"], 20):
+        e.controls["transform"].value = transform
+        assert e.error is None, (transform, e.error)
+        pictures.add(e.snapshot())
+    assert len(pictures) == len(e.controls["transform"].options)
+    with e.hold():
+        e.controls["transform"].value = "brightness_contrast"
+        e.controls["unit_range"].value = False
+    assert "clipped to [0, 1]" in e.readout.value
+    e.controls["unit_range"].value = True
+    assert "clipped" not in e.readout.value
+    for name in e.controls:
+        _sweep_changes(e, name)
+    e.buttons["New random draw"].click_now()
+    assert e.error is None
