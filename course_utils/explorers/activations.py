@@ -6,6 +6,7 @@ Notebook: ``04_neurons_activations_losses.ipynb``.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
 
 from course_utils.activations import (
     ACTIVATIONS, EPSILON, LOSSES, SELU_ALPHA, SELU_LAMBDA, deep_stack_statistics, neuron, softmax,
@@ -14,6 +15,15 @@ from course_utils.widgets import Explorer, checkbox, dropdown, log_slider, regis
 
 _ACTIVATION_OPTIONS = [("ReLU", "relu"), ("SELU", "selu"), ("sigmoid", "sigmoid"), ("tanh", "tanh"),
                        ("linear", "linear")]
+def _few_ticks(*axes, n: int = 5) -> None:
+    """At most ``n`` major ticks and no minor ticks: tick labels are most of the cost of a redraw."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "linear":
+                axis.set_major_locator(MaxNLocator(n))
+            axis.set_minor_locator(NullLocator())
+
+
 _FORMULAS = {
     "relu": "f(z) = max(0, z)",
     "selu": f"f(z) = &lambda;z (z &gt; 0), &lambda;&alpha;(e<sup>z</sup> &minus; 1) otherwise, "
@@ -51,12 +61,12 @@ class NeuronExplorer(Explorer):
         self.plane_image = self.ax_plane.imshow(np.zeros((self.n_grid, self.n_grid)), origin="lower", cmap="viridis",
                                           extent=(-self.extent, self.extent, -self.extent, self.extent),
                                           aspect="equal", interpolation="nearest")
-        self.colorbar = self.ax_plane.figure.colorbar(self.plane_image, ax=self.ax_plane, label="output a")
+        self.colorbar = self.ax_plane.figure.colorbar(self.plane_image, ax=self.ax_plane)
         (self.zero_line,) = self.ax_plane.plot([], [], "w--", lw=1.5)
         self.arrow = self.ax_plane.annotate("", xy=(0, 0), xytext=(0, 0),
                                             arrowprops={"arrowstyle": "->", "color": "white", "lw": 2})
         self.ax_plane.set(xlabel="input x1", ylabel="input x2", xlim=(-self.extent, self.extent),
-                          ylim=(-self.extent, self.extent), title="output over the input plane")
+                          ylim=(-self.extent, self.extent), title="output a over the input plane")
         z = np.linspace(-10, 10, 401)
         self.z_axis = z
         (self.f_line,) = self.ax_f.plot(z, z, lw=2, color="C0")
@@ -65,6 +75,12 @@ class NeuronExplorer(Explorer):
         self.ax_f.axvline(0, color="0.6", lw=0.8)
         self.ax_f.set(xlabel="pre-activation z", ylabel="f(z)", xlim=(-10, 10), title="activation")
         self.ax_f.legend(loc="upper left", fontsize=8)
+        _few_ticks(self.ax_f)
+        self.ax_plane.grid(False)
+        for axis in (self.ax_plane.xaxis, self.ax_plane.yaxis):
+            axis.set_major_locator(FixedLocator([-3, -2, -1, 0, 1, 2, 3]))
+        self.colorbar.locator = MaxNLocator(5)
+        self.colorbar.minorticks_off()
 
     def update(self, w1, w2, bias, activation):
         w = np.array([w1, w2])
@@ -152,6 +168,8 @@ class ActivationsExplorer(Explorer):
         self.ax_stack.set_yscale("symlog", linthresh=1.0)
         self.ax_stack.set_ylim(-1.5, 1e5)
         self.ax_stack.legend(loc="upper right", fontsize=8)
+        self.ax_stack.yaxis.set_major_locator(FixedLocator([-1, 0, 1, 10, 100, 1e3, 1e4, 1e5]))
+        _few_ticks(self.ax_f, self.ax_stack)
         self._cache = {}
 
     def _stack(self, activation, weight_scale):
@@ -222,6 +240,9 @@ class SoftmaxExplorer(Explorer):
         self.ax_p.set(xticks=x, xticklabels=self.class_names, ylim=(0, 1.1), ylabel="probability",
                       title="softmax(z / T)")
         self.ax_p.legend(loc="upper right", fontsize=8)
+        _few_ticks(self.ax_z, self.ax_p)
+        self.ax_z.xaxis.set_major_locator(FixedLocator(x))
+        self.ax_p.xaxis.set_major_locator(FixedLocator(x))
 
     def update(self, z_speech, z_music, z_noise, z_silence, temperature):
         z = np.array([z_speech, z_music, z_noise, z_silence])
@@ -275,6 +296,7 @@ class LossExplorer(Explorer):
         self.ax_grad.axhline(0, color="0.6", lw=0.8)
         self.ax_grad.set(xlabel="prediction p", ylabel="dL/dp", xlim=(0, 1),
                          ylim=(-self.grad_limit, self.grad_limit), title="gradient (view clipped at ±20)")
+        _few_ticks(self.ax_loss, self.ax_grad)
 
     @staticmethod
     def _pair(name, y, p):
