@@ -1,0 +1,167 @@
+"""The programming session's training panel: train MLPs on FSDD with a button and compare every run.
+
+Notebook: ``06_programming_session.ipynb``.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+
+from course_utils.widgets import Explorer, dropdown, log_slider, register, selection_slider, slider
+
+#: What the representation menu offers: label -> FeatureParams overrides.
+PANEL_REPRESENTATIONS = {
+    "MFCC frames (13 + deltas), file = mean of frames": {"representation": "mfcc_frames"},
+    "log-mel patch 40 x 32, flattened": {"representation": "logmel_patch"},
+}
+
+
+@register("training_panel")
+class TrainingPanel(Explorer):
+    """Choose an MLP and its training, press Train, and compare the runs in a table.
+
+    Moving a slider changes nothing but the description of the next run; only the Train button trains
+    (one run takes seconds to a minute, far beyond a slider's latency budget). The figure shows the
+    curves of the latest run: training and validation loss and accuracy per epoch, drawn live while it
+    trains, with a progress bar. Every finished run becomes a row of the results table (training and
+    test accuracy side by side: a large gap means variance/over-fitting, both low means bias/under-fitting).
+
+    Args:
+        collection: the recordings (default: all of FSDD, loaded on the first Train press).
+        split: ``"official"`` (takes 0-4 are test) or the name of a speaker to hold out.
+        **initial: initial control values.
+    """
+
+    title = "Training panel: spoken digits with a Keras MLP"
+    help = ("Set the network and its training, then press Train. Sliders do not retrain; every run is kept "
+            "in the table below so you can compare (training vs test accuracy: bias or variance?).")
+    figsize = (9.0, 3.3)
+
+    def __init__(self, collection=None, split: str = "official", **initial):
+        self._collection = collection
+        self._split = split
+        self._features = {}
+        self.runs = []
+        self.history = {}
+        self.last_result = None
+        super().__init__(**initial)
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="idle",
+                                            style={"description_width": "initial"},
+                                            layout=widgets.Layout(width="360px"))
+        self.epoch_readout = widgets.HTML()
+        self.table = widgets.HTML("<i>No runs yet: press Train.</i>")
+        self.add_button("Train", self.train, busy="Training… (the curves update after every epoch)", icon="play")
+        parts = list(self.widget.children)
+        parts.insert(parts.index(self._button_box) + 1, widgets.HBox([self.progress, self.epoch_readout]))
+        self.widget = widgets.VBox([*parts, self.table])
+
+    def make_controls(self):
+        return {
+            "width": selection_slider("units per layer", [16, 32, 64, 128, 256, 512], 256),
+            "depth": slider("hidden layers", 2, 0, 4),
+            "learning_rate": log_slider("learning rate", 1e-3, -5, -0.5, step=0.25),
+            "epochs": slider("epochs", 15, 1, 60),
+            "batch_size": selection_slider("batch size", [16, 32, 64, 128, 256, 512, 1024], 512),
+            "representation": dropdown("representation", list(PANEL_REPRESENTATIONS)),
+        }
+
+    def build(self, fig):
+        from course_utils.classification import CurvePlot
+
+        ax_loss, ax_acc = fig.subplots(1, 2)
+        self.curves = CurvePlot(ax_loss, ax_acc)
+        self.caption = fig.suptitle("no run yet", fontsize="medium")
+
+    def update(self, width, depth, learning_rate, epochs, batch_size, representation):
+        from course_utils.classification import count_mlp_params, FeatureParams
+
+        params = FeatureParams(**PANEL_REPRESENTATIONS[representation])
+        n_params = count_mlp_params(params.n_features, width, depth, 10)
+        layers = " → ".join([str(params.n_features)] + [str(width)] * depth + ["10"])
+        self.set_readout(
+            f"Next run: Dense layers {layers} (ReLU, softmax output) = <b>{n_params:,}</b> trainable parameters; "
+            f"Adam with learning rate {learning_rate:.3g}; {epochs} epochs of batches of {batch_size} examples. "
+            f"Split: {html.escape(self._split_text())}. <i>Press Train to run it.</i>")
+
+    def _split_text(self) -> str:
+        if self._split == "official":
+            return "official (takes 0–4 of every speaker are the test set)"
+        return f"speaker {self._split!r} held out (never heard in training)"
+
+    # ---- training (only on the button)
+    def _data(self, representation):
+        from course_utils.classification import FeatureParams, compute_features
+        from course_utils.data import load_fsdd, official_split, speaker_split
+
+        if self._collection is None:
+            self._collection = load_fsdd(progress=False)
+        if representation not in self._features:
+            params = FeatureParams(**PANEL_REPRESENTATIONS[representation])
+            self._features[representation] = compute_features(self._collection, params, progress=False)
+        if self._split == "official":
+            split = official_split(self._collection)
+        else:
+            split = speaker_split(self._collection, self._split)
+        return self._features[representation], split
+
+    def train(self):
+        """Train one MLP with the current settings (what the Train button does)."""
+        from course_utils.classification import run_experiment
+
+        values = self.values()
+        features, (train_idx, test_idx) = self._data(values["representation"])
+        self.progress.max = values["epochs"]
+        self.progress.value = 0
+        self.progress.bar_style = "info"
+        self.caption.set_text(f"run {len(self.runs) + 1}: training…")
+        result = run_experiment(features, train_idx, test_idx, monitor=self, seed=len(self.runs),
+                                n_classes=len(self._collection.class_names),
+                                width=values["width"], depth=values["depth"],
+                                learning_rate=values["learning_rate"], epochs=values["epochs"],
+                                batch_size=values["batch_size"])
+        self.last_result = result
+        self.runs.append({
+            "run": len(self.runs) + 1,
+            "representation": values["representation"].split(",")[0],
+            "width": values["width"], "depth": values["depth"], "learning rate": values["learning_rate"],
+            "epochs": values["epochs"], "batch size": values["batch_size"],
+            "parameters": int(result.model.count_params()),
+            "train acc (files)": result.train_file_accuracy,
+            "val acc (files)": result.history.get("val_file_accuracy", [np.nan])[-1],
+            "test acc (files)": result.evaluation.file_accuracy,
+            "test acc (examples)": result.evaluation.example_accuracy,
+            "seconds": result.history["seconds"],
+        })
+        self.caption.set_text(f"run {len(self.runs)}: test accuracy {result.evaluation.file_accuracy:.3f} "
+                              f"(files), train {result.train_file_accuracy:.3f}")
+        self.progress.bar_style = "success"
+        self.table.value = self.results().to_html(float_format=lambda v: f"{v:.3g}", border=0)
+
+    def results(self):
+        """Every finished run as a pandas DataFrame (one row per run)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.runs).set_index("run") if self.runs else pd.DataFrame()
+
+    # ---- the monitor interface that run_experiment calls after every epoch
+    def start(self, epochs: int) -> None:
+        self.history = {}
+        self.curves.reset(epochs)
+        self._render()
+
+    def epoch_end(self, epoch: int, logs: dict) -> None:
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(float(value))
+        self.progress.value = epoch + 1
+        self.progress.description = f"epoch {epoch + 1}/{self.progress.max}"
+        parts = [f"{k} {logs[k]:.3f}" for k in ("loss", "accuracy", "val_loss", "val_accuracy", "val_file_accuracy")
+                 if k in logs]
+        self.epoch_readout.value = f"<code>{html.escape(' · '.join(parts))}</code>"
+        self.curves.update(self.history)
+        self._render()
+
+    def end(self) -> None:
+        pass
