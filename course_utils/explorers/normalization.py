@@ -25,7 +25,7 @@ _SCOPE_TEXT = {
     "frequency": "one set of statistics per mel band, fitted on the training set",
     "dataset": "one set of statistics fitted on the whole training set",
 }
-_SCOPE_SHORT = {"patch": "patch", "batch": "batch", "frequency": "bin (train)", "dataset": "dataset (train)"}
+_SCOPE_SHORT = {"patch": "patch", "batch": "batch", "frequency": "bin", "dataset": "dataset"}
 _AFTER_RANGE = {"minmax": (-0.25, 1.25), "zscore": (-4.0, 4.0)}
 
 
@@ -41,7 +41,7 @@ class NormalizationExplorer(Explorer):
     title = "Normalizing spectrogram patches: method, scope, ε and an outlier"
     help = ("Pick min-max or z-score and where the statistics come from; raise the click amplitude to add a "
             "loud click to one recording and watch the statistics, the patches and the histograms.")
-    figsize = (10.0, 4.8)
+    figsize = (9.6, 4.5)
     player_names = ("recording with the click",)
     n_recordings = 3
     #: training and test recordings drawn from FSDD's official split (the notebook's defaults)
@@ -110,35 +110,34 @@ class NormalizationExplorer(Explorer):
                                                interpolation="nearest", vmin=self.db_range[0], vmax=self.db_range[1])
         self.im_after = self.ax_after.imshow(np.zeros((n_bins, width)), origin="lower", aspect="auto",
                                              interpolation="nearest", cmap="viridis")
+        # few texts: drawing text is most of the cost of every redraw
         for ax in (self.ax_before, self.ax_after):
             ax.grid(False)
-            ax.set(xlabel=f"the {self.train.patches.shape[2]}-frame patches of the batch, side by side",
-                   ylabel="mel band", xticks=[], yticks=[0, n_bins // 2, n_bins - 1])
+            ax.set(xticks=[], yticks=[0, n_bins - 1])
+        self.ax_before.set_ylabel("mel band")
+        self.ax_after.tick_params(labelleft=False)
         for ax in (self.ax_hist_before, self.ax_hist_after):
             ax.set_yticks([])
-            ax.xaxis.set_major_locator(MaxNLocator(5))
-        self.ax_before.set_title(f"before: log-mel patches (colour {self.db_range[0]:.0f} … {self.db_range[1]:.0f} dB)")
+            ax.grid(False)
+            ax.xaxis.set_major_locator(MaxNLocator(4))
+        self.ax_before.set_title(f"before (colour {self.db_range[0]:.0f} … {self.db_range[1]:.0f} dB)")
         self.click_marks = [ax.axvspan(0, 0, ymin=0.97, ymax=1.0, color="C3", clip_on=False)
                             for ax in (self.ax_before, self.ax_after)]
         self.before_edges = np.linspace(*self.db_range, 61)
         self.hist_before = self.ax_hist_before.stairs(np.zeros(60), self.before_edges, fill=True, alpha=0.7)
-        self.hist_train = self.ax_hist_before.stairs(np.zeros(60), self.before_edges, color="0.3", lw=1.0,
-                                                     label="training set")
-        self.ax_hist_before.set(xlabel="value (dB)", ylabel="share of values", title="values before",
-                                xlim=self.db_range)
+        self.hist_train = self.ax_hist_before.stairs(np.zeros(60), self.before_edges, color="0.3", lw=1.0)
+        self.ax_hist_before.set(xlabel="value (dB)", title="before (line: training set)", xlim=self.db_range)
         train_counts, _ = np.histogram(self.train.patches, self.before_edges, density=True)
         self.hist_train.set_data(train_counts, self.before_edges)
-        self.ax_hist_before.legend(loc="upper left", fontsize="x-small")
         self.hist_after = self.ax_hist_after.stairs(np.zeros(60), np.linspace(0, 1, 61), fill=True, alpha=0.7,
                                                     color="C2")
-        self.ax_hist_after.set(xlabel="normalized value", title="values after")
+        self.ax_hist_after.set(xlabel="normalized value", title="after")
         (self.line_center,) = self.ax_stats.plot([], [], "-o", ms=3, color="C0", label="centre")
         (self.line_low,) = self.ax_stats.plot([], [], "--_", color="C1", lw=1, ms=8)
         (self.line_high,) = self.ax_stats.plot([], [], "--_", color="C1", lw=1, ms=8)
-        self.ax_stats.set(title="statistics used", ylabel="dB")
+        self.ax_stats.set(ylabel="dB")
         self.ax_stats.yaxis.set_major_locator(MaxNLocator(4))
-        self.ax_stats.xaxis.set_major_locator(MaxNLocator(5, integer=True))
-        self.stats_legend = None
+        self.ax_stats.xaxis.set_major_locator(MaxNLocator(4, integer=True))
 
     @staticmethod
     def _image(patches):
@@ -164,7 +163,7 @@ class NormalizationExplorer(Explorer):
         self.im_after.set_clim(*_AFTER_RANGE[method])
         name = "min-max" if method == "minmax" else "z-score"
         lo, hi = _AFTER_RANGE[method]
-        self.ax_after.set_title(f"after: {name}, per {_SCOPE_SHORT[scope]} (colour {lo:g} … {hi:g})")
+        self.ax_after.set_title(f"after: {name}, per {_SCOPE_SHORT[scope]} ({lo:g} … {hi:g})")
         changed = np.flatnonzero(np.abs(click_patches - clean_patches).max(axis=(1, 2)) > 0.5)
         for mark in self.click_marks:
             if len(changed):
@@ -191,28 +190,20 @@ class NormalizationExplorer(Explorer):
         x = np.arange(len(centre))
         if method == "zscore":
             low, high = centre - stats.std.ravel(), centre + stats.std.ravel()
-            self.line_center.set_label("mean")
-            self.line_high.set_label("mean ± σ")
+            self.ax_stats.set_title("used: mean, mean ± σ (dashed)")
             self.line_low.set_data(x, low)
         else:  # the centre is the minimum itself
             low, high = stats.data_min.ravel(), stats.data_max.ravel()
-            self.line_center.set_label("min")
-            self.line_high.set_label("max")
+            self.ax_stats.set_title("used: min, max (dashed)")
             self.line_low.set_data([], [])
         self.line_center.set_data(x, centre)
         self.line_high.set_data(x, high)
-        xlabel = {"patch": "patch", "frequency": "mel band"}.get(scope, "(one value for all)")
+        xlabel = {"patch": "patch", "frequency": "mel band"}.get(scope, "one value for all")
         self.ax_stats.set_xlabel(xlabel)
         self.ax_stats.set_xlim(-0.5 if len(x) > 1 else -1, len(x) - 0.5 if len(x) > 1 else 1)
         ymin, ymax = float(np.min(low)), float(np.max(high))
         pad = 0.08 * max(ymax - ymin, 1.0)
         self.ax_stats.set_ylim(ymin - pad, ymax + pad)
-        self.line_low.set_label("_")
-        if self.stats_legend is None or self._legend_method != method:
-            if self.stats_legend is not None:
-                self.stats_legend.remove()
-            self.stats_legend = self.ax_stats.legend(loc="lower right", fontsize="x-small")
-            self._legend_method = method
 
         self._readout(method, scope, eps, click, stats, after, outside, len(changed))
         self.players["recording with the click"].set(y_click, self.test.sr,
