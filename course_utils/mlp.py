@@ -522,18 +522,30 @@ class MLP:
         lines.append(f"# model.count_params() == {self.count_params()}")
         return "\n".join(lines)
 
-    def to_keras(self, learning_rate: float = 0.01, l2: float = 0.0):
+    def to_keras(self, learning_rate: float = 0.01, l2: float = 0.0, dtype: str | None = None):
         """A compiled Keras ``Sequential`` model of the same shape, holding copies of these weights.
 
         The model is built by executing :meth:`keras_code`, so the printed code and this model agree.
+
+        Args:
+            learning_rate, l2: as for :meth:`keras_code`.
+            dtype: ``None`` uses Keras's current dtype policy (normally ``"float32"``); ``"float64"``
+                builds a double-precision model, for exact comparisons with this network.
         """
         import keras
 
-        namespace: dict = {}
-        exec(self.keras_code(learning_rate, l2), namespace)  # noqa: S102 (our own generated code)
-        model = namespace["model"]
+        previous_policy, previous_floatx = keras.config.dtype_policy(), keras.config.floatx()
+        if dtype is not None:  # the layers follow the dtype policy, keras.Input follows floatx
+            keras.config.set_dtype_policy(dtype)
+            keras.config.set_floatx(dtype)
+        try:
+            namespace: dict = {}
+            exec(self.keras_code(learning_rate, l2), namespace)  # noqa: S102 (our own generated code)
+            model = namespace["model"]
+        finally:
+            keras.config.set_dtype_policy(previous_policy)
+            keras.config.set_floatx(previous_floatx)
         self.copy_weights_to_keras(model)
-        del keras
         return model
 
     def copy_weights_to_keras(self, model) -> None:
@@ -630,8 +642,9 @@ def keras_gradients(model, X, y, l2: float = 0.0) -> tuple[float, list, list]:
     elif y.ndim == 1:
         y = y[:, None]
     y = tf.convert_to_tensor(y, dtype=dtype)
-    loss_fn = {"sigmoid": keras.losses.BinaryCrossentropy(), "softmax": keras.losses.CategoricalCrossentropy(),
-               "linear": keras.losses.MeanSquaredError()}[output_activation]
+    loss_class = {"sigmoid": keras.losses.BinaryCrossentropy, "softmax": keras.losses.CategoricalCrossentropy,
+                  "linear": keras.losses.MeanSquaredError}[output_activation]
+    loss_fn = loss_class(dtype=dtype)  # a Keras loss computes in float32 unless told otherwise
     variables = [v for layer in dense for v in (layer.kernel, layer.bias)]
     with tf.GradientTape() as tape:
         loss = loss_fn(y, model(X))
@@ -809,11 +822,11 @@ def _well_loss(x, y):
     """A tilted double well: a local minimum near x = +0.96, the global one near x = -1.04, and a
     saddle point between them near x = 0.08 (on y = 0)."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    return (x**2 - 1) ** 2 + 0.3 * x + 0.5 * y**2
+    return (x**2 - 1) ** 2 + 0.3 * x + 2 * y**2
 
 
 def _well_gradient(x, y):
-    return 4 * x * (x**2 - 1) + 0.3, 1.0 * y
+    return 4 * x * (x**2 - 1) + 0.3, 4.0 * y
 
 
 #: The two-parameter surfaces of the notebook and the ``gradient_descent`` explorer.
@@ -821,7 +834,7 @@ SURFACES = {
     "line fit (convex)": Surface("line fit (convex)", "MSE of a line fit y = w x + b", _line_loss, _line_gradient,
                                  (-1.5, 4.0, -3.0, 2.5), (-1.0, 2.0), ("w", "b")),
     "double well (non-convex)": Surface("double well (non-convex)",
-                                        "(x\u00b2 \u2212 1)\u00b2 + 0.3 x + 0.5 y\u00b2",
+                                        "(\u03b8\u2081\u00b2 \u2212 1)\u00b2 + 0.3 \u03b8\u2081 + 2 \u03b8\u2082\u00b2",
                                         _well_loss, _well_gradient, (-1.8, 1.8, -1.5, 1.5), (0.6, 1.2),
                                         ("\u03b8\u2081", "\u03b8\u2082")),
 }

@@ -76,10 +76,12 @@ def test_gradient_of_depth_zero_network_is_logistic_regression():
 @pytest.fixture(scope="module")
 def keras64():
     keras = pytest.importorskip("keras")
-    previous = keras.backend.floatx()
-    keras.backend.set_floatx("float64")
+    previous_policy, previous_floatx = keras.config.dtype_policy(), keras.config.floatx()
+    keras.config.set_dtype_policy("float64")
+    keras.config.set_floatx("float64")
     yield keras
-    keras.backend.set_floatx(previous)
+    keras.config.set_dtype_policy(previous_policy)
+    keras.config.set_floatx(previous_floatx)
 
 
 @pytest.mark.parametrize("hidden_activation,output_activation",
@@ -92,7 +94,8 @@ def test_forward_loss_and_gradients_equal_tensorflow(keras64, hidden_activation,
     net = MLP((3, 6, 4, OUTPUTS[output_activation]), hidden_activation, output_activation, seed=5)
     for b in net.biases:
         b += rng.normal(0, 0.1, b.shape)
-    model = net.to_keras(learning_rate=0.1, l2=0.01)
+    model = net.to_keras(learning_rate=0.1, l2=0.01, dtype="float64")
+    assert model.layers[0].kernel.dtype == "float64"
     assert model.count_params() == net.count_params()
     np.testing.assert_allclose(np.asarray(model(X)), net.predict_proba(X), rtol=1e-12, atol=1e-14)
     loss, weight_grads, bias_grads = keras_gradients(model, X, y, l2=0.01)
@@ -340,7 +343,7 @@ def test_double_well_has_two_minima_and_a_saddle():
     assert s.loss(*left) < s.loss(*right_)  # the right one is only a local minimum
     saddle_x = [r.real for r in np.roots([4, 0, -4, 0.3]) if abs(r.imag) < 1e-12 and abs(r.real) < 0.5][0]
     assert np.allclose(s.gradient(saddle_x, 0.0), 0, atol=1e-12)
-    hessian_diagonal = (12 * saddle_x**2 - 4, 1.0)  # the cross term vanishes: L is a sum of f(x) and g(y)
+    hessian_diagonal = (12 * saddle_x**2 - 4, 4.0)  # the cross term vanishes: L is a sum of f(x) and g(y)
     assert hessian_diagonal[0] < 0 < hessian_diagonal[1]  # curves down along x, up along y: a saddle
 
 

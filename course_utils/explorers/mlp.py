@@ -95,7 +95,7 @@ class PlaygroundExplorer(Explorer):
             "width": slider("units per layer (width)", 8, 1, 32),
             "activation": dropdown("hidden activation", list(HIDDEN_ACTIVATIONS), "relu"),
             "learning_rate": log_slider("learning rate", 0.1, -4, 1, step=0.25),
-            "batch_size": selection_slider("batch size", [1, 2, 4, 8, 16, 32, 64, 128], 32),
+            "batch_size": selection_slider("batch size", [1, 2, 5, 10, 25, 50, 100, 200], 25),
             "l2": selection_slider("L2 penalty", [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], 0.0),
             "epochs": slider("epochs per run", 200, 10, 1000, 10),
         }
