@@ -55,6 +55,8 @@ __all__ = [
     "check_patch_shape",
     "check_hop_for_overlap",
     "check_frequency_resolution",
+    "plot_frames",
+    "plot_patches",
 ]
 
 
@@ -338,12 +340,13 @@ def log_mel_spectrogram(y: np.ndarray, sr: int, block_size: int = 1024, hop_size
 
 
 def mfcc_frames(y: np.ndarray, sr: int, block_size: int = 1024, hop_size: int = 512, n_mfcc: int = 13,
-                n_mels: int = 40, center: bool = False, *, fmin: float = 0.0, fmax: float | None = None) -> np.ndarray:
+                n_mels: int = 40, center: bool = False, *, fmin: float = 0.0, fmax: float | None = None,
+                top_db: float | None = 80.0) -> np.ndarray:
     """MFCC feature vectors, one **row** per frame: the lecture's X in R^(N_f x N_feat).
 
     Row ``i`` describes frame ``i`` of :func:`frame_signal` (same ``block_size`` and ``hop_size``) when
     ``center=False``. It is the DCT (type II, orthonormal) of that frame's log-mel spectrum with
-    ``n_mels`` bands (librosa's ``power_to_db`` with ref 1.0 and an 80 dB floor) and keeps the first ``n_mfcc``
+    ``n_mels`` bands (librosa's ``power_to_db`` with ref 1.0 and a floor ``top_db`` below the maximum) and keeps the first ``n_mfcc``
     coefficients. Equals ``librosa.feature.mfcc(y=y, sr=sr, n_mfcc=n_mfcc, n_fft=block_size,
     hop_length=hop_size, n_mels=n_mels, center=center).T``. (librosa returns features by frames; the
     transpose puts frames in rows, as a Dense layer expects one vector per row.)
@@ -357,6 +360,8 @@ def mfcc_frames(y: np.ndarray, sr: int, block_size: int = 1024, hop_size: int = 
         n_mels: mel bands the coefficients are computed from (1 to 512).
         center: see :func:`log_mel_spectrogram`.
         fmin, fmax: band edges in Hz, see :func:`log_mel_spectrogram`.
+        top_db: floor of the log-mel spectrum, in dB below its maximum over the whole signal (librosa's
+            default 80), or ``None`` for no floor; without a floor each row depends only on its own frame.
 
     Returns:
         X, shape ``(n_frames, n_mfcc)``, float32.
@@ -371,9 +376,8 @@ def mfcc_frames(y: np.ndarray, sr: int, block_size: int = 1024, hop_size: int = 
     y, sr, block_size, hop_size, n_mels, fmin, fmax = _check_spectral_args(
         y, sr, block_size, hop_size, center, n_mels, fmin, fmax)
     n_mfcc = _check_int("n_mfcc", n_mfcc, maximum=n_mels, unit="coefficients (at most n_mels)")
-    features = librosa.feature.mfcc(
-        y=y.astype(np.float32, copy=False), sr=sr, n_mfcc=n_mfcc, n_fft=block_size, hop_length=hop_size,
-        n_mels=n_mels, center=center, fmin=fmin, fmax=fmax)
+    S_db = log_mel_spectrogram(y, sr, block_size, hop_size, n_mels, fmin, fmax, center, top_db=top_db)
+    features = librosa.feature.mfcc(S=S_db, n_mfcc=n_mfcc)
     return np.ascontiguousarray(features.T, dtype=np.float32)
 
 
@@ -630,3 +634,97 @@ def check_frequency_resolution(answer, sr: int = 22050, block_size: int = 2048) 
     if math.isclose(value, sr / 2 / block_size, rel_tol=1e-3):
         return wrong("the bins are sr / W_f apart; the DFT has W_f / 2 + 1 bins from 0 to sr/2 inclusive.")
     return wrong(f"{value:g} Hz is not the spacing; divide the sample rate by the block size.")
+
+
+# --------------------------------------------------------------------------------------------------
+# Plot helpers (static figures of the notebook; the explorers draw their own, faster versions)
+
+def _axes(ax, figsize=(9, 3)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_frames(y: np.ndarray, sr: int, block_size: int, hop_size: int, *, first: int = 0, count: int = 6, ax=None):
+    """Draw part of a signal with frames ``first`` ... ``first + count - 1`` outlined as bars below it.
+
+    Overlapping frames are drawn in different rows so that every frame's extent stays visible.
+
+    Args:
+        y: signal, shape ``(n_samples,)``.
+        sr: sample rate in Hz (the x axis is in milliseconds).
+        block_size, hop_size: W_f and H_f in samples.
+        first: index of the first frame drawn.
+        count: number of frames drawn (1 to 60).
+        ax: axes to draw into (``None``: a new figure).
+
+    Returns:
+        ``(line, bars)``: the waveform ``Line2D`` and the ``PolyCollection`` of frame bars.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    from matplotlib.collections import PolyCollection
+
+    y = _check_signal(y)
+    total = n_frames(len(y), block_size, hop_size)
+    first = _check_int("first", first, minimum=0, maximum=total - 1, unit="(a frame index)")
+    count = _check_int("count", count, maximum=60, unit="frames")
+    last = min(total, first + count)
+    lo, hi = first * hop_size, (last - 1) * hop_size + block_size
+    ax = _axes(ax)
+    t_ms = 1000 * np.arange(lo, hi) / sr
+    (line,) = ax.plot(t_ms, y[lo:hi], lw=0.8)
+    peak = max(float(np.max(np.abs(y[lo:hi]))), 1e-6)
+    lanes = min(last - first, -(-block_size // hop_size))
+    height = 0.8 * peak / lanes
+    verts, colours = [], []
+    for i in range(first, last):
+        y0 = -1.1 * peak - ((i - first) % lanes + 1) * height
+        x0, x1 = 1000 * i * hop_size / sr, 1000 * (i * hop_size + block_size) / sr
+        verts.append([(x0, y0), (x1, y0), (x1, y0 + 0.75 * height), (x0, y0 + 0.75 * height)])
+        colours.append(f"C{(i - first) % 8 + 1}")
+    bars = PolyCollection(verts, facecolors=colours, edgecolors="k", linewidths=0.5, alpha=0.8)
+    ax.add_collection(bars)
+    for i, v in zip(range(first, last), verts):
+        ax.text(v[0][0] + 0.3, v[0][1] + 0.37 * height, str(i), fontsize=7, va="center")
+    ax.set(xlim=(t_ms[0], t_ms[-1]), ylim=(-1.1 * peak - (lanes + 0.5) * height, 1.1 * peak),
+           xlabel="time (ms)", ylabel="amplitude")
+    return line, bars
+
+
+def plot_patches(S_db: np.ndarray, patch_length: int, patch_hop: int, *, ax=None, max_outlines: int = 60):
+    """Draw a spectrogram (bins by frames) with its patches outlined, each closing in its own row on top.
+
+    Args:
+        S_db: spectrogram, shape ``(n_bins, n_frames)``, e.g. from :func:`log_mel_spectrogram`.
+        patch_length, patch_hop: W_p and H_p in frames.
+        ax: axes to draw into (``None``: a new figure).
+        max_outlines: draw at most this many patch outlines (the first ones).
+
+    Returns:
+        ``(image, outlines)``: the ``AxesImage`` and the ``LineCollection`` of outlines.
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    from matplotlib.collections import LineCollection
+
+    count = extract_patches(S_db, patch_length, patch_hop).shape[0]
+    n_bins, frames = S_db.shape
+    ax = _axes(ax)
+    image = ax.imshow(S_db, origin="lower", aspect="auto", interpolation="nearest",
+                      extent=(-0.5, frames - 0.5, -0.5, n_bins - 0.5))
+    lanes = min(4, -(-patch_length // patch_hop))
+    row = max(1.0, n_bins / 20)
+    segments = []
+    for p in range(min(count, max_outlines)):
+        top = n_bins - 0.5 + row * (p % lanes + 0.7)
+        x0, x1 = p * patch_hop - 0.5 + 0.3, p * patch_hop + patch_length - 0.5 - 0.3
+        segments.append([(x0, -0.5), (x0, top), (x1, top), (x1, -0.5)])
+    outlines = LineCollection(segments, colors=[f"C{p % 8 + 1}" for p in range(len(segments))], linewidths=1.5)
+    ax.add_collection(outlines)
+    ax.set(xlim=(-0.5, frames - 0.5), ylim=(-0.5, n_bins - 0.5 + row * (lanes + 0.5)),
+           xlabel="spectrogram frame", ylabel="band")
+    ax.grid(False)
+    return image, outlines

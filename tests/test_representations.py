@@ -173,6 +173,15 @@ def test_mfcc_matches_librosa(signal, block, hop, n_mfcc, n_mels, center):
     np.testing.assert_allclose(X, reference, rtol=1e-4, atol=1e-3)
 
 
+def test_mfcc_row_is_the_mfcc_of_its_frame(signal):
+    block, hop = 1024, 256
+    X = mfcc_frames(signal, SR, block, hop, top_db=None)
+    for i in (0, 9, len(X) - 1):
+        alone = mfcc_frames(frame_signal(signal, block, hop)[i], SR, block, hop, top_db=None)
+        assert alone.shape == (1, 13)
+        np.testing.assert_allclose(alone[0], X[i], rtol=1e-4, atol=1e-3)
+
+
 def test_mfcc_rows_follow_frames(signal):
     # one MFCC row (and spectrogram column) per frame of frame_signal: silencing the samples of
     # frame 5 changes rows 4 to 6 only (the frames that overlap it); other rows differ by float32
