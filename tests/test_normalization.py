@@ -117,6 +117,20 @@ def test_every_scope_on_patches_matches_numpy_formula(shape, scale, offset, seed
     np.testing.assert_allclose(got, _reference(X, method, axes, eps, ddof), rtol=1e-7, atol=1e-7)
 
 
+@HYP
+@given(shape=st.tuples(st.integers(2, 12), st.integers(2, 12)), scale=scales, offset=offsets,
+       seed=st.integers(0, 2**16), method=st.sampled_from(METHODS), scope=st.sampled_from(SCOPES),
+       layout=st.sampled_from(["features", "spectrogram"]), ddof=st.sampled_from([0, 1]))
+def test_every_scope_on_2d_layouts_matches_numpy_formula(shape, scale, offset, seed, method, scope, layout, ddof):
+    X = _scaled_data(shape, scale, offset, seed)
+    axes = scope_axes(2, scope, layout)
+    got = normalize(X, method, scope, eps=1e-8, ddof=ddof, layout=layout)
+    assert got.shape == X.shape
+    np.testing.assert_allclose(got, _reference(X, method, axes, 1e-8, ddof), rtol=1e-7, atol=1e-7)
+    norm = Normalizer(method, scope, eps=1e-8, ddof=ddof, layout=layout)
+    np.testing.assert_allclose(norm.fit_transform(X), got, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("layout,ndim,scope,axes", [
     ("patches", 3, "patch", (1, 2)), ("patches", 3, "batch", (0, 1, 2)), ("patches", 3, "frequency", (0, 2)),
     ("patches", 3, "dataset", (0, 1, 2)), ("patches", 3, "feature", (0,)),
