@@ -26,20 +26,18 @@ the axes of ``X`` mean; ``layout="auto"`` picks ``"signal"`` for 1-D, ``"feature
 ``layout="spectrogram"``, because a 2-D array is otherwise read as a feature matrix
 ``(n_examples, n_features)``.
 
-=============  =================================  =========================  ======================
-scope          patches (n_patches, n_bins,        features (n_examples,      spectrogram (n_bins,
-               patch_length[, channels])          n_features)                n_frames)
-=============  =================================  =========================  ======================
-``patch``      axes (1, 2, ...): each patch       axis 1: each example       all axes (one example)
-               over all its values                (row) over its features
-``batch``      all axes                           all axes                   all axes
-``frequency``  axes (0, 2, ...): each bin over    axis 0: each column        axis 1: each bin over
-               all patches and frames                                        all frames
-``dataset``    all axes                           all axes                   all axes
-``feature``    axis 0: each (bin, frame) position axis 0: each column        axis 1 (frames are the
-               over the patches                   (= scikit-learn)           examples, bins the
-                                                                             features)
-=============  =================================  =========================  ======================
+Reduced axes per scope and layout (the statistics keep the other axes, with length 1 for the reduced ones):
+
+* patches ``(n_patches, n_bins, patch_length[, channels])``:
+  ``patch`` (1, 2, ...) each patch over all its values; ``batch`` and ``dataset`` all axes;
+  ``frequency`` (0, 2, ...) each mel band over all patches and frames; ``feature`` (0,) each
+  (band, frame position) over the patches.
+* feature matrix ``(n_examples, n_features)``:
+  ``patch`` (1,) each example (row) over its features; ``batch`` and ``dataset`` all axes;
+  ``frequency`` and ``feature`` (0,) each column over the examples (= scikit-learn).
+* spectrogram ``(n_bins, n_frames)`` (one example):
+  ``patch``, ``batch`` and ``dataset`` all axes; ``frequency`` and ``feature`` (1,) each bin over
+  all frames (the frames are the examples, the bins the features).
 
 A 1-D ``"signal"`` ``(n_samples,)`` supports ``patch``, ``batch`` and ``dataset`` (all reduce the
 whole signal). ``feature`` on a feature matrix is exactly scikit-learn's ``StandardScaler`` (with
@@ -48,6 +46,12 @@ reshaping the patches to ``(n_patches, n_bins * patch_length)``. ``batch`` and `
 same axes; they differ in *which data* the statistics come from: ``batch`` uses the batch at hand
 (recomputed for every batch), ``dataset`` uses the statistics fitted once on the training set
 (:class:`Normalizer`).
+
+Also here, for the notebook: :func:`gradient_descent_path` and :func:`plot_descent` (why normalize:
+gradient descent on two features of different scales), :func:`fsdd_patch_sets` and
+:func:`recording_patches` (real log-mel patches), :func:`add_click` (the outlier),
+:func:`patches_to_matrix` / :func:`matrix_to_patches` (scikit-learn's 2-D layout) and the "Your turn"
+checkers ``check_*``.
 """
 
 from __future__ import annotations
