@@ -706,7 +706,7 @@ class CurvePlot:
             "val_accuracy": ax_acc.plot([], [], "-", color="C1", label="validation")[0],
             "val_file_accuracy": ax_acc.plot([], [], ":", color="C1", lw=2, label="validation, per file")[0],
         }
-        ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss", yscale="log")
+        ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
         ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0, 1.01))
         ax_loss.legend(loc="upper right", fontsize="small")
         ax_acc.legend(loc="lower right", fontsize="small")
@@ -718,7 +718,7 @@ class CurvePlot:
             line.set_data([], [])
         for ax in (self.ax_loss, self.ax_acc):
             ax.set_xlim(0.5, max(int(epochs), 2) + 0.5)
-        self.ax_loss.set_ylim(0.01, 3.0)
+        self.ax_loss.set_ylim(0.0, 2.5)
 
     def update(self, history: dict) -> None:
         """Draw ``history`` (dict of per-epoch lists)."""
@@ -727,7 +727,7 @@ class CurvePlot:
             line.set_data(np.arange(1, len(values) + 1), values)
         losses = [v for k in ("loss", "val_loss") for v in history.get(k, []) if np.isfinite(v) and v > 0]
         if losses:
-            self.ax_loss.set_ylim(max(min(losses) / 1.5, 1e-4), max(max(losses) * 1.5, 0.1))
+            self.ax_loss.set_ylim(0.0, max(max(losses) * 1.1, 0.1))
 
 
 class TrainingMonitor:

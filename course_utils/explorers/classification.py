@@ -46,6 +46,7 @@ class TrainingPanel(Explorer):
         self._features = {}
         self.runs = []
         self.history = {}
+        self._figure_changed = True  # the figure only changes while training: sliders skip the PNG render
         self.last_result = None
         super().__init__(**initial)
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="idle",
@@ -86,6 +87,11 @@ class TrainingPanel(Explorer):
             f"Adam with learning rate {learning_rate:.3g}; {epochs} epochs of batches of {batch_size} examples. "
             f"Split: {html.escape(self._split_text())}. <i>Press Train to run it.</i>")
 
+    def _render(self) -> None:
+        if self._figure_changed or not self.image.value:
+            super()._render()
+            self._figure_changed = False
+
     def _split_text(self) -> str:
         if self._split == "official":
             return "official (takes 0–4 of every speaker are the test set)"
@@ -117,6 +123,7 @@ class TrainingPanel(Explorer):
         self.progress.value = 0
         self.progress.bar_style = "info"
         self.caption.set_text(f"run {len(self.runs) + 1}: training…")
+        self._figure_changed = True
         result = run_experiment(features, train_idx, test_idx, monitor=self, seed=len(self.runs),
                                 n_classes=len(self._collection.class_names),
                                 width=values["width"], depth=values["depth"],
@@ -137,6 +144,7 @@ class TrainingPanel(Explorer):
         })
         self.caption.set_text(f"run {len(self.runs)}: test accuracy {result.evaluation.file_accuracy:.3f} "
                               f"(files), train {result.train_file_accuracy:.3f}")
+        self._figure_changed = True
         self.progress.bar_style = "success"
         self.table.value = self.results().to_html(float_format=lambda v: f"{v:.3g}", border=0)
 
@@ -150,6 +158,7 @@ class TrainingPanel(Explorer):
     def start(self, epochs: int) -> None:
         self.history = {}
         self.curves.reset(epochs)
+        self._figure_changed = True
         self._render()
 
     def epoch_end(self, epoch: int, logs: dict) -> None:
@@ -161,6 +170,7 @@ class TrainingPanel(Explorer):
                  if k in logs]
         self.epoch_readout.value = f"<code>{html.escape(' · '.join(parts))}</code>"
         self.curves.update(self.history)
+        self._figure_changed = True
         self._render()
 
     def end(self) -> None:
