@@ -6,7 +6,7 @@ Notebook: ``04_neurons_activations_losses.ipynb``.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FixedLocator, FormatStrFormatter, MaxNLocator, NullLocator
 
 from course_utils.activations import (
     ACTIVATIONS, EPSILON, LOSSES, SELU_ALPHA, SELU_LAMBDA, deep_stack_statistics, neuron, softmax,
@@ -76,6 +76,7 @@ class NeuronExplorer(Explorer):
         self.ax_f.set(xlabel="pre-activation z", ylabel="f(z)", xlim=(-10, 10), title="activation")
         self.ax_f.legend(loc="upper left", fontsize=8)
         _few_ticks(self.ax_f)
+        self.ax_f.yaxis.set_label_coords(-0.11, 0.5)  # tick labels widen (to "10.0") after the layout is frozen
         self.ax_plane.grid(False)
         for axis in (self.ax_plane.xaxis, self.ax_plane.yaxis):
             axis.set_major_locator(FixedLocator([-3, -2, -1, 0, 1, 2, 3]))
@@ -297,6 +298,11 @@ class LossExplorer(Explorer):
         self.ax_grad.set(xlabel="prediction p", ylabel="dL/dp", xlim=(0, 1),
                          ylim=(-self.grad_limit, self.grad_limit), title="gradient (view clipped at ±20)")
         _few_ticks(self.ax_loss, self.ax_grad)
+        self.ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))
+        self.ax_grad.yaxis.set_major_formatter(FormatStrFormatter("%.0f"))
+        # fixed label positions: the tick labels change with the loss after the layout is frozen
+        self.ax_loss.yaxis.set_label_coords(-0.1, 0.5)
+        self.ax_grad.yaxis.set_label_coords(-0.12, 0.5)
 
     @staticmethod
     def _pair(name, y, p):
@@ -326,7 +332,19 @@ class LossExplorer(Explorer):
             line.set_visible(name != loss)
         losses, grads = self._curves(loss, target)
         self.loss_line.set_ydata(losses)
-        self.ax_loss.set_ylim(0, 1.1 if loss == "mse" else 6.0)
+        # MSE of values in [0, 1] stays below 1; cross-entropies reach ~16 at the clip, so show up to 6
+        if loss == "mse":
+            self.ax_loss.set_ylim(0, 1.1)
+            self.ax_loss.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
+            grad_limit = 2.2
+            self.ax_grad.yaxis.set_major_locator(FixedLocator([-2.0, -1.0, 0.0, 1.0, 2.0]))
+        else:
+            self.ax_loss.set_ylim(0, 6.0)
+            self.ax_loss.yaxis.set_major_locator(FixedLocator([0.0, 2.0, 4.0, 6.0]))
+            grad_limit = self.grad_limit
+            self.ax_grad.yaxis.set_major_locator(FixedLocator([-20.0, -10.0, 0.0, 10.0, 20.0]))
+        self.ax_grad.set_ylim(-grad_limit, grad_limit)
+        self.ax_grad.set_title(f"gradient (view clipped at ±{grad_limit:g})")
         self.target_line.set_xdata([target, target])
         self.grad_line.set_ydata(np.clip(grads, -1e3, 1e3))
         loss_f, grad_f = LOSSES[loss]
@@ -335,7 +353,7 @@ class LossExplorer(Explorer):
         g = grad_f(y_true, y_pred)
         g = float((g @ np.array([1.0, -0.5, -0.5]))[0]) if loss == "categorical_crossentropy" else float(g[0, 0])
         self.loss_dot.set_data([prediction], [value])
-        self.grad_dot.set_data([prediction], [np.clip(g, -self.grad_limit, self.grad_limit)])
+        self.grad_dot.set_data([prediction], [np.clip(g, -grad_limit, grad_limit)])
         clipped = prediction < EPSILON or prediction > 1 - EPSILON
         formula = {
             "mse": f"L = (p &minus; y)<sup>2</sup> = ({prediction:.2f} &minus; {target:.2f})<sup>2</sup>",
