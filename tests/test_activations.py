@@ -540,3 +540,24 @@ def test_loss_explorer_gradient_matches_the_plotted_loss():
             numeric = np.gradient(losses, p)[inner]
             np.testing.assert_allclose(grads[inner], numeric, rtol=0.05, atol=0.05)
             assert np.argmin(losses) == pytest.approx(np.argmin(np.abs(p - target)), abs=1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 4), st.data())
+def test_binary_crossentropy_bounded_and_finite_on_any_probabilities(batch, n_labels, data):
+    probabilities = st.one_of(st.sampled_from([0.0, 1.0, 1e-12, 1 - 1e-12]), st.floats(0, 1))
+    y_pred = data.draw(arrays(np.float64, (batch, n_labels), elements=probabilities))
+    y_true = data.draw(arrays(np.float64, (batch, n_labels), elements=st.sampled_from([0.0, 1.0])))
+    loss = binary_crossentropy(y_true, y_pred)
+    assert 0.0 <= loss <= -np.log(EPSILON) + 1e-9
+    assert np.all(np.isfinite(binary_crossentropy_gradient(y_true, y_pred)))
+
+
+def test_importing_the_module_and_its_explorers_does_not_import_tensorflow():
+    import subprocess
+    import sys
+
+    code = ("import sys, course_utils.activations, course_utils.explorers.activations; "
+            "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TensorFlow was imported'")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
