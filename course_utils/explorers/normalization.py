@@ -114,13 +114,13 @@ class NormalizationExplorer(Explorer):
         for ax in (self.ax_before, self.ax_after):
             ax.grid(False)
             ax.set(xticks=[], yticks=[0, n_bins - 1])
-        self.ax_before.set_ylabel("mel band")
         self.ax_after.tick_params(labelleft=False)
         for ax in (self.ax_hist_before, self.ax_hist_after):
             ax.set_yticks([])
             ax.grid(False)
             ax.xaxis.set_major_locator(MaxNLocator(4))
-        self.ax_before.set_title(f"before (colour {self.db_range[0]:.0f} … {self.db_range[1]:.0f} dB)")
+        self.ax_before.set_title(f"before: mel bands 0…{n_bins - 1} (colour {self.db_range[0]:.0f} … "
+                                 f"{self.db_range[1]:.0f} dB)")
         self.click_marks = [ax.axvspan(0, 0, ymin=0.97, ymax=1.0, color="C3", clip_on=False)
                             for ax in (self.ax_before, self.ax_after)]
         self.before_edges = np.linspace(*self.db_range, 61)
@@ -135,7 +135,6 @@ class NormalizationExplorer(Explorer):
         (self.line_center,) = self.ax_stats.plot([], [], "-o", ms=3, color="C0", label="centre")
         (self.line_low,) = self.ax_stats.plot([], [], "--_", color="C1", lw=1, ms=8)
         (self.line_high,) = self.ax_stats.plot([], [], "--_", color="C1", lw=1, ms=8)
-        self.ax_stats.set(ylabel="dB")
         self.ax_stats.yaxis.set_major_locator(MaxNLocator(4))
         self.ax_stats.xaxis.set_major_locator(MaxNLocator(4, integer=True))
 
@@ -190,11 +189,11 @@ class NormalizationExplorer(Explorer):
         x = np.arange(len(centre))
         if method == "zscore":
             low, high = centre - stats.std.ravel(), centre + stats.std.ravel()
-            self.ax_stats.set_title("used: mean, mean ± σ (dashed)")
+            self.ax_stats.set_title("used (dB): mean, mean ± σ")
             self.line_low.set_data(x, low)
         else:  # the centre is the minimum itself
             low, high = stats.data_min.ravel(), stats.data_max.ravel()
-            self.ax_stats.set_title("used: min, max (dashed)")
+            self.ax_stats.set_title("used (dB): min, max")
             self.line_low.set_data([], [])
         self.line_center.set_data(x, centre)
         self.line_high.set_data(x, high)
