@@ -501,8 +501,8 @@ class MLP:
 
     def _accuracy_from_output(self, out: np.ndarray, y: np.ndarray) -> float:
         if self.output_activation == "softmax":
-            return float(np.mean(out.argmax(axis=1) == y.argmax(axis=1)))
-        return float(np.mean((out > 0.5) == (y > 0.5)))
+            return np.count_nonzero(out.argmax(axis=1) == y.argmax(axis=1)) / len(y)
+        return np.count_nonzero((out > 0.5) == (y > 0.5)) / y.size
 
     # ---- Keras
     def keras_code(self, learning_rate: float = 0.01, l2: float = 0.0) -> str:

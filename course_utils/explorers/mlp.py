@@ -122,9 +122,12 @@ class PlaygroundExplorer(Explorer):
         (self.test_line,) = self.ax_loss.plot([], [], color="C1", lw=1.6, label="test loss")
         self.ax_loss.set(xlabel="epoch", ylabel="binary cross-entropy (mean)")
         self.ax_loss.set_title("loss curves", y=1.0)
-        for ax in (self.ax_map, self.ax_loss):
-            ax.xaxis.set_major_locator(MaxNLocator(6))
-            ax.yaxis.set_major_locator(MaxNLocator(5))
+        # tick labels are the most expensive part of a redraw: none on the map (its features are
+        # standardized numbers without a unit), few on the loss curves
+        self.ax_map.set_xticks([])
+        self.ax_map.set_yticks([])
+        self.ax_loss.xaxis.set_major_locator(MaxNLocator(5))
+        self.ax_loss.yaxis.set_major_locator(MaxNLocator(4))
         self.ax_loss.legend(loc="upper right")
         self.warning = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes, ha="center", va="center",
                                          color="#b3261e", fontsize=11, fontweight="bold",
@@ -162,6 +165,13 @@ class PlaygroundExplorer(Explorer):
         X_train, y_train, X_test, y_test = self.data
         self.net.fit(X_train, y_train, epochs=int(epochs), learning_rate=v["learning_rate"],
                      batch_size=v["batch_size"], l2=v["l2"], test_data=(X_test, y_test))
+
+    def retrain(self) -> None:
+        """Fresh weights, ``epochs per run`` epochs of training and a redraw: what a data or architecture
+        change does (used by ``bench/mlp.py`` to time the live retraining)."""
+        self._new_network(self.values())
+        self.train(self.controls["epochs"].value)
+        self.refresh()
 
     def reset(self) -> None:
         """Fresh weights (same seed), epoch 0."""
