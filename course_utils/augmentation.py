@@ -51,6 +51,9 @@ __all__ = [
     "add_noise_snr",
     "add_gaussian_noise",
     "measure_snr_db",
+    "plot_before_after",
+    "player",
+    "players",
     "estimate_midi_pitch",
     "shift_annotations",
     "to_unit_range",
@@ -439,6 +442,71 @@ def measure_snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     if noise_energy == 0:
         return float("inf")
     return float(10 * np.log10(np.sum(clean**2) / noise_energy))
+
+
+# --------------------------------------------------------------------------------------------------
+# pictures and sound for the notebook
+
+def plot_before_after(y: np.ndarray, y_aug: np.ndarray, sr: int, *, title: str = "after", block_size: int = 1024,
+                      hop_size: int = 512, n_mels: int = 64, axes=None):
+    """Waveform (top) and log-mel spectrogram (bottom) of a signal before (left) and after (right) augmentation.
+
+    Both spectrograms share one colour scale (that of the original: its maximum and 80 dB below), so
+    added noise shows as a brighter floor and a louder signal as brighter colours.
+
+    Args:
+        y, y_aug: np.ndarray, shape (n_samples,), the original and the augmented signal.
+        sr: sample rate in Hz.
+        title: title of the right-hand column.
+        block_size, hop_size, n_mels: of :func:`course_utils.representations.log_mel_spectrogram`.
+        axes: a 2 x 2 array of axes to draw into (None: a new figure).
+
+    Returns:
+        The 2 x 2 array of axes.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    import matplotlib.pyplot as plt
+
+    from course_utils.plotting import plot_spectrogram, plot_waveform
+    from course_utils.representations import log_mel_spectrogram
+
+    y, y_aug = _check_signal(y), _check_signal(y_aug, "y_aug")
+    if axes is None:
+        _, axes = plt.subplots(2, 2, figsize=(10, 4.8), sharex=True, layout="constrained")
+    S = log_mel_spectrogram(y, sr, block_size, hop_size, n_mels)
+    S_aug = log_mel_spectrogram(y_aug, sr, block_size, hop_size, n_mels)
+    top = float(S.max())
+    for column, (signal, spec, name) in enumerate(((y, S, "before"), (y_aug, S_aug, title))):
+        plot_waveform(signal, sr, ax=axes[0, column], title=name)
+        axes[0, column].set_ylim(-1.05, 1.05)
+        plot_spectrogram(spec, sr, hop_size, ax=axes[1, column], y_axis="mel", vmin=top - 80, vmax=top)
+    return axes
+
+
+def player(y: np.ndarray, sr: int, label: str = ""):
+    """An audio player widget that plays ``y`` at its true level (no automatic normalisation).
+
+    ``IPython.display.Audio`` scales every sound to full volume, which would hide what noise or a quieter
+    version sounds like; this uses :class:`course_utils.widgets.AudioPlayer` instead.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    from course_utils.widgets import AudioPlayer
+
+    p = AudioPlayer(label)
+    p.set(_check_signal(y), sr)
+    return p.widget
+
+
+def players(sr: int, **signals):
+    """Several :func:`player` widgets in a column, one per keyword (the keyword is the label).
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    import ipywidgets as widgets
+
+    return widgets.VBox([player(y, sr, label.replace("_", " ")) for label, y in signals.items()])
 
 
 # --------------------------------------------------------------------------------------------------
