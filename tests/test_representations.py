@@ -350,3 +350,48 @@ def test_check_frequency_resolution():
     assert not check_frequency_resolution(5.38)
     assert not check_frequency_resolution(None)
     assert not check_frequency_resolution("ten")
+
+
+# ----------------------------------------------------------------------------------------------
+# Plot helpers
+
+def test_plot_frames_draws_one_bar_per_frame(signal):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course_utils.representations import plot_frames
+
+    fig, ax = plt.subplots()
+    line, bars = plot_frames(signal, SR, 1024, 256, first=3, count=5, ax=ax)
+    assert len(bars.get_paths()) == 5
+    starts = sorted(path.vertices[:, 0].min() for path in bars.get_paths())
+    np.testing.assert_allclose(starts, 1000 * np.arange(3, 8) * 256 / SR)
+    np.testing.assert_array_equal(line.get_ydata(), signal[3 * 256: 7 * 256 + 1024])
+    last = n_frames(len(signal), 1024, 256) - 1
+    _, bars = plot_frames(signal, SR, 1024, 256, first=last, count=10, ax=ax)  # only the frames that exist
+    assert len(bars.get_paths()) == 1
+    with pytest.raises(ValueError, match="first"):
+        plot_frames(signal, SR, 1024, 256, first=last + 1)
+    plt.close(fig)
+
+
+def test_plot_patches_outlines_every_patch():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course_utils.representations import plot_patches
+
+    S = np.random.default_rng(0).standard_normal((16, 100))
+    fig, ax = plt.subplots()
+    image, outlines = plot_patches(S, 20, 10, ax=ax)
+    assert len(outlines.get_segments()) == n_patches(100, 20, 10) == 9
+    np.testing.assert_array_equal(image.get_array(), S)
+    _, outlines = plot_patches(S, 2, 1, ax=ax, max_outlines=60)
+    assert len(outlines.get_segments()) == 60
+    with pytest.raises(ValueError, match="patch_length"):
+        plot_patches(S, 200, 10, ax=ax)
+    plt.close(fig)

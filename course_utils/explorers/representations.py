@@ -174,7 +174,7 @@ class FramingExplorer(Explorer):
     title = "Framing: block size, hop size and the frame tensor X ∈ R^(N_f × W_f)"
     help = ("Pick a block size and a hop; the bars under the zoomed waveform are the frames (the selected one "
             "in orange). 'frame at (s)' picks the frame you hear below.")
-    figsize = (10.0, 4.8)
+    figsize = (9.5, 4.3)
     player_names = ("clip", "selected frame")
     zoom_blocks = 5  # the zoomed view spans this many blocks around the selected frame
     lanes = 8  # overlapping frames are drawn in this many rows of bars
@@ -198,12 +198,12 @@ class FramingExplorer(Explorer):
         self.ax_all.add_patch(self.all_fill)
         self.zoom_span = Rectangle((0, -1.0), 0, 2.0, color="C1", alpha=0.3, lw=0)
         self.ax_all.add_patch(self.zoom_span)
-        self.ax_all.set(xlim=(0, DURATION), ylim=(-1, 1), ylabel="amplitude", xlabel="time (s)")
+        self.ax_all.set(xlim=(0, DURATION), ylim=(-1, 1), ylabel="whole clip", xlabel="time (s)", yticks=[])
 
         (self.zoom_line,) = self.ax_zoom.plot([], [], lw=0.8, color="C0")
         self.selected_span = Rectangle((0, -1.0), 0, 2.0, color="C1", alpha=0.18, lw=0)
         self.ax_zoom.add_patch(self.selected_span)
-        self.frame_bars = PolyCollection([], facecolors="none", edgecolors="C2", linewidths=1.2)
+        self.frame_bars = PolyCollection([], facecolors=(0.17, 0.63, 0.17, 0.3), edgecolors="C2", linewidths=1.0)
         self.selected_bar = PolyCollection([], facecolors="C1", edgecolors="C1", alpha=0.9)
         self.ax_zoom.add_collection(self.frame_bars)
         self.ax_zoom.add_collection(self.selected_bar)
@@ -275,7 +275,8 @@ class FramingExplorer(Explorer):
         def bar(i):
             lane = i % lanes
             y0 = -1.05 * peak - (lane + 1) * lane_height
-            x0, x1 = 1000 * i * hop_size / SR, 1000 * (i * hop_size + block_size) / SR
+            gap = 0.03 * block_size  # frames that touch in one row stay distinguishable
+            x0, x1 = 1000 * (i * hop_size + gap) / SR, 1000 * (i * hop_size + block_size - gap) / SR
             return [(x0, y0), (x1, y0), (x1, y0 + 0.75 * lane_height), (x0, y0 + 0.75 * lane_height)]
 
         self.frame_bars.set_verts([bar(i) for i in visible if i != selected])
@@ -329,7 +330,7 @@ class SpectrogramExplorer(Explorer):
     help = ("Block and hop set the frames (center=False, as in the framing explorer); mel bands and MFCCs "
             "are computed from those frames. MFCC rows are frames: the image shows X transposed so time runs "
             "left to right.")
-    figsize = (10.0, 4.8)
+    figsize = (9.5, 4.3)
     player_names = ("clip",)
 
     def make_controls(self):
@@ -359,7 +360,7 @@ class SpectrogramExplorer(Explorer):
         for ax in (self.ax_lin, self.ax_mel, self.ax_mfcc):
             ax.grid(False)
         _few_ticks(self.ax_lin, self.ax_mel, self.ax_mfcc)
-        self._signal = None
+        self._signal = self._n_mels = self._n_mfcc = None
 
     def update(self, signal, block_size, hop, n_mels, n_mfcc, linear_fmax):
         y = clip(signal)
@@ -385,16 +386,21 @@ class SpectrogramExplorer(Explorer):
         self.mel_image.set_data(_pool_max(mel_db))
         self.mel_image.set_extent((0, t_end, -0.5, n_mels - 0.5))
         self.mel_image.set_clim(mel_db.max() - 80, mel_db.max())
-        _mel_ticks(self.ax_mel, n_mels)
+        if n_mels != self._n_mels:  # new tick labels only when they change (text is costly to draw)
+            self._n_mels = n_mels
+            _mel_ticks(self.ax_mel, n_mels)
         empty = int(np.sum(~np.any(_mel_basis(block_size, n_mels) > 0, axis=1)))
         self.ax_mel.set_title(f"log-mel spectrogram: {n_mels} bands × {count} frames", fontsize=9)
 
-        self.mfcc_image.set_data(_thin(features.T, 400, 600))
+        # coefficient 0 (log energy) is far larger than the rest: scale every coefficient for display only
+        shown = (features - features.mean(axis=0)) / np.maximum(features.std(axis=0), 1e-6)
+        self.mfcc_image.set_data(_thin(shown.T, 400, 600))
         self.mfcc_image.set_extent((0, t_end, -0.5, n_mfcc - 0.5))
-        scale = float(np.percentile(np.abs(features[:, 1:]), 99)) if n_mfcc > 1 else float(np.abs(features).max())
-        self.mfcc_image.set_clim(-max(scale, 1e-3), max(scale, 1e-3))
-        self.ax_mfcc.set_yticks(np.unique(np.linspace(0, n_mfcc - 1, min(n_mfcc, 5)).round().astype(int)))
-        self.ax_mfcc.set_title(f"MFCCs (shown transposed): X ∈ R^({count} × {n_mfcc})", fontsize=9)
+        self.mfcc_image.set_clim(-3, 3)
+        if n_mfcc != self._n_mfcc:
+            self._n_mfcc = n_mfcc
+            self.ax_mfcc.set_yticks(np.unique(np.linspace(0, n_mfcc - 1, min(n_mfcc, 5)).round().astype(int)))
+        self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed, each standardized", fontsize=9)
         self.ax_mfcc.set_xlim(0, t_end)
 
         if signal != self._signal:
@@ -422,7 +428,7 @@ class PatchExplorer(Explorer):
     title = "Spectrogram patches: X ∈ R^(N_p × F × W_p)"
     help = ("Patch length W_p and patch hop H_p are counted in spectrogram frames. Outlined: the patches; "
             "below: the first few as the small images a convolutional network sees.")
-    figsize = (10.0, 4.8)
+    figsize = (9.5, 4.3)
     n_shown = 6
     max_lanes = 4
     block_size = 1024
