@@ -240,10 +240,15 @@ def compute_statistics(X, method="zscore", scope="dataset", eps=1e-8, ddof=1, la
     data_min = arr.min(axis=axes, keepdims=True)
     data_max = arr.max(axis=axes, keepdims=True)
     constant = data_max == data_min
-    mean = arr.mean(axis=axes, keepdims=True)
-    # mean of equal float values can differ from them by rounding; pin it so constant groups map to 0 exactly
-    mean = np.where(constant, data_min, mean)
-    squares = np.square(arr - mean).sum(axis=axes, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, as one clear error
+        mean = arr.mean(axis=axes, keepdims=True)
+        # the mean of equal values can differ from them by rounding; pin it so constant groups map to 0 exactly
+        mean = np.where(constant, data_min, mean)
+        squares = np.square(arr - mean).sum(axis=axes, keepdims=True)
+        spread = data_max - data_min
+    if not (np.isfinite(squares).all() and np.isfinite(spread).all() and np.isfinite(mean).all()):
+        raise ValueError(f"X has values too large (up to {np.abs(arr).max():.3g} in magnitude) for float64 "
+                         "statistics; rescale it (e.g. divide by its largest magnitude) first.")
     std = np.sqrt(squares / (n - ddof)) if n > ddof else np.zeros_like(mean)
     std = np.where(constant, 0.0, std)
     if method == "minmax":

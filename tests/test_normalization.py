@@ -313,6 +313,15 @@ def test_unknown_names_list_valid_ones():
         Normalizer(scope="per-bin")
 
 
+def test_values_too_large_for_float64_statistics():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="too large"):
+            normalize(np.array([-1e300, 1e300, 0.0]))
+        with pytest.raises(ValueError, match="too large"):
+            normalize(np.full(4, 1e308) * np.array([1.0, 1.0, 1.0, 0.5]))
+
+
 def test_other_bad_arguments():
     with pytest.raises(ValueError, match="eps"):
         normalize(np.ones(3), eps=-1.0)
