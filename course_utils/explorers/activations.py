@@ -6,7 +6,7 @@ Notebook: ``04_neurons_activations_losses.ipynb``.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.ticker import FixedLocator, FormatStrFormatter, MaxNLocator, NullLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, FormatStrFormatter, MaxNLocator, NullLocator
 
 from course_utils.activations import (
     ACTIVATIONS, EPSILON, LOSSES, SELU_ALPHA, SELU_LAMBDA, deep_stack_statistics, neuron, softmax,
@@ -170,6 +170,8 @@ class ActivationsExplorer(Explorer):
         self.ax_stack.set_ylim(-1.5, 1e5)
         self.ax_stack.legend(loc="upper right", fontsize=8)
         self.ax_stack.yaxis.set_major_locator(FixedLocator([-1, 0, 1, 10, 100, 1e3, 1e4, 1e5]))
+        # plain labels: the default symlog labels are mathtext (10^k), which is slow to draw on every update
+        self.ax_stack.yaxis.set_major_formatter(FixedFormatter(["-1", "0", "1", "10", "100", "1e3", "1e4", "1e5"]))
         _few_ticks(self.ax_f, self.ax_stack)
         self._cache = {}
 
