@@ -191,8 +191,9 @@ class AudioAugmentationExplorer(_BlitExplorer):
             fate = ("come back in at the other end" if rollover
                     else f"are dropped, and {abs(n)} samples of silence fill the gap at the "
                          f"{'start' if n > 0 else 'end'}")
+            edges = f"Samples pushed past the {where} {fate}. " if n else "Nothing moves. "
             text = (f"shift = {shift_ms:+.0f} ms &rarr; round({shift_ms / 1000:+.3f} s &times; {SR} Hz) = {n:+d} "
-                    f"samples. Samples pushed past the {where} {fate}. The spectrogram moves along the time axis "
+                    f"samples. {edges}The spectrogram moves along the time axis "
                     f"by {n / HOP_SIZE:+.1f} frames (hop {HOP_SIZE} samples); its frequencies do not change.")
             label = f"after: shifted {shift_ms:+.0f} ms"
         elif transform == "pitch":
