@@ -94,6 +94,12 @@ def _few_ticks(*axes, n: int = 5) -> None:
         ax.yaxis.set_major_locator(MaxNLocator(n))
 
 
+def _preload() -> None:
+    """Load every clip once, so that switching signals never waits for a file (cached per process)."""
+    for _, key in SIGNALS:
+        clip(key)
+
+
 def _envelope(y: np.ndarray, n_points: int = 1000, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A min/max outline of a long signal as one zig-zag line (cheap to draw, looks like the waveform).
 
@@ -189,6 +195,7 @@ class FramingExplorer(Explorer):
         }
 
     def build(self, fig):
+        _preload()
         grid = fig.add_gridspec(2, 2, width_ratios=(1.7, 1), height_ratios=(1, 2))
         self.ax_all = fig.add_subplot(grid[0, 0])
         self.ax_zoom = fig.add_subplot(grid[1, 0])
@@ -344,6 +351,7 @@ class SpectrogramExplorer(Explorer):
         }
 
     def build(self, fig):
+        _preload()
         grid = fig.add_gridspec(2, 2, width_ratios=(1, 1))
         self.ax_lin = fig.add_subplot(grid[:, 0])
         self.ax_mel = fig.add_subplot(grid[0, 1])
@@ -443,6 +451,7 @@ class PatchExplorer(Explorer):
         }
 
     def build(self, fig):
+        _preload()
         grid = fig.add_gridspec(2, self.n_shown, height_ratios=(1.5, 1))
         self.ax_spec = fig.add_subplot(grid[0, :])
         self.ax_patches = [fig.add_subplot(grid[1, i]) for i in range(self.n_shown)]
