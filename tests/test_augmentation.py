@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from course_utils import augmentation as aug
 from course_utils.signals import note, tone
@@ -481,3 +483,32 @@ def test_plot_before_after_and_players(speech):
     assert len(axes[1, 0].images) == 1 and axes[1, 0].images[0].get_clim() == axes[1, 1].images[0].get_clim()
     box = aug.players(SR, before=speech, after=speech * 0.5)
     assert len(box.children) == 2 and "audio" in box.children[0].value
+
+
+# --------------------------------------------------------------------------------------------------
+# properties over many inputs
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n_samples=st.integers(2048, 20000), seed=st.integers(0, 2**32 - 1), p=st.floats(0, 1),
+       shift=st.floats(0, 300), semitones=st.floats(0, 12))
+def test_property_audio_augmenter_shape_dtype_and_seed(n_samples, seed, p, shift, semitones):
+    y = np.random.default_rng(seed % 1000).uniform(-0.5, 0.5, n_samples).astype(np.float32)
+    a = aug.make_audio_augmenter(shift_max_ms=shift, semitones=semitones, p=p, seed=seed)
+    out = a(y, SR)
+    assert out.shape == y.shape and out.dtype == np.float32 and np.all(np.isfinite(out))
+    np.testing.assert_array_equal(out, aug.make_audio_augmenter(shift_max_ms=shift, semitones=semitones, p=p,
+                                                                seed=seed)(y, SR))
+
+
+@settings(max_examples=25, deadline=None)
+@given(n_bins=st.integers(8, 80), n_frames=st.integers(8, 200), seed=st.integers(0, 2**32 - 1),
+       offset=st.floats(-100, 50), span=st.floats(1, 120), transform=st.sampled_from(list(aug.SPECTROGRAM_TRANSFORMS)))
+def test_property_spectrogram_transforms_keep_shape_and_range(n_bins, n_frames, seed, offset, span, transform):
+    S = (offset + span * np.random.default_rng(seed % 1000).random((n_bins, n_frames))).astype(np.float32)
+    out = aug.augment_spectrogram(S, transform, n_masks=2, mask_width=min(4, n_bins, n_frames), seed=seed)
+    assert out.shape == S.shape and out.dtype == np.float32
+    tolerance = 1e-5 * max(1.0, abs(offset) + span)
+    assert out.min() >= S.min() - tolerance and out.max() <= S.max() + tolerance
+    random_out = aug.make_spectrogram_augmenter(time_mask_width=min(5, n_frames), freq_mask_width=min(5, n_bins),
+                                                seed=seed)(S)
+    assert random_out.shape == S.shape and random_out.min() >= S.min() - tolerance
