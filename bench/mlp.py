@@ -10,7 +10,8 @@
    after every epoch like the playground) ``--keras-repeats`` times, after one warm-up fit that builds
    TensorFlow's graphs; and the ratio Keras / NumPy (training only, and retrain+redraw).
 3. Unless ``--no-controls``: every control of ``playground`` and ``gradient_descent`` moved through its range
-   (``sweep_values``); wall time per update incl. PNG and this process's CPU time.
+   (``sweep_values``); wall time per update incl. PNG and this process's CPU time. The demo explorer ``tone``
+   comes first as a yardstick for how fast this machine renders a figure right now.
 
 Wall times on a shared machine depend on the other programs running; the CPU time of this process is less
 sensitive to them, and the load average is printed for context.
@@ -27,6 +28,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from course_utils.notebook import setup_notebook  # noqa: E402
 from course_utils.widgets import EXPLORERS, sweep_values  # noqa: E402
 
 
@@ -81,7 +83,7 @@ def bench_keras(explorer, repeats: int):
 
 
 def bench_controls(rounds: int = 1) -> None:
-    for name in ("playground", "gradient_descent"):
+    for name in ("tone", "playground", "gradient_descent"):
         explorer = EXPLORERS[name]()
         print(f"\n{name}: per control change (sweep up and down, wall incl. PNG / cpu)")
         for control_name, control in explorer.controls.items():
@@ -109,6 +111,7 @@ def main() -> None:
     parser.add_argument("--keras-repeats", type=int, default=3)
     parser.add_argument("--no-controls", action="store_true")
     args = parser.parse_args()
+    setup_notebook()  # the figure style (and dpi) of the notebooks
     print("load average (1, 5, 15 min):", os.getloadavg(), "cores:", os.cpu_count())
     explorer, retrain_ms, train_ms = bench_retrain(args.repeats)
     keras_ms = bench_keras(explorer, args.keras_repeats)

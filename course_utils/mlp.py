@@ -478,9 +478,10 @@ class MLP:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for _ in range(epochs):
                 order = self._rng.permutation(n)
+                X_epoch, y_epoch = X[order], y[order]  # shuffled once; the batches are then cheap slices
                 for start in range(0, n, batch_size):
-                    idx = order[start:start + batch_size]
-                    batch_loss = self._step(X[idx], y[idx], learning_rate, l2, with_loss=record_batches)
+                    batch_loss = self._step(X_epoch[start:start + batch_size], y_epoch[start:start + batch_size],
+                                            learning_rate, l2, with_loss=record_batches)
                     if record_batches:
                         history.batch_loss.append(batch_loss)
                 # one forward pass evaluates both sets (cheaper than two for the playground's small sets)

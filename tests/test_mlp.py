@@ -441,6 +441,16 @@ def test_playground_learning_rate_continues_and_architecture_resets(playground):
     assert e.net.layer_sizes == (2, 5, 5, 1)
 
 
+def test_playground_live_runs_are_capped_but_the_button_is_not():
+    e = EXPLORERS["playground"](batch_size=1, epochs=200)
+    n_train = len(e.data[0])
+    assert e.net.history.epochs == 4000 // n_train < 200
+    assert "at most 4000 updates" in e.readout.value
+    e.controls["epochs"].value = 60
+    e._train_n_button.click_now()
+    assert e.net.history.epochs == 4000 // n_train + 60
+
+
 def test_playground_keras_code_matches_settings(playground, keras64):
     e = playground
     with e.hold():

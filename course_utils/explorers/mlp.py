@@ -18,7 +18,9 @@ What a change does:
   run" more epochs with the new setting (so you can, e.g., lower the learning rate late in training
   and watch the loss curve respond). After a divergence the weights are NaN, so such a change
   restarts from fresh weights instead;
-* **epochs per run**: only sets how many epochs the live runs and the "Train N epochs" button add;
+* **epochs per run**: only sets how many epochs the live runs and the "Train N epochs" button add
+  (a live run stops after ``LIVE_UPDATES`` = 4000 mini-batch updates, e.g. 40 epochs at batch size 1 on
+  100 training points, so that the sliders stay responsive; the readout says so when that happens);
 * buttons: "Step 1 epoch" and "Train N epochs" add epochs; "Reset" starts from fresh weights at
   epoch 0 (the untrained network); "Show Keras code" prints the Keras model with these settings.
 
@@ -63,6 +65,9 @@ _TRAINING_CONTROLS = ("learning_rate", "batch_size", "l2")
 
 #: The playground's grid for the decision-boundary heatmap (points per axis).
 GRID_POINTS = 60
+#: At most this many mini-batch updates run on a slider move (small batches and many epochs would
+#: otherwise freeze the sliders for seconds); the "Train N epochs" button has no such limit.
+LIVE_UPDATES = 4000
 
 
 @register("playground")
@@ -173,6 +178,11 @@ class PlaygroundExplorer(Explorer):
         self.train(self.controls["epochs"].value)
         self.refresh()
 
+    def _live_epochs(self, v) -> int:
+        """Epochs of a live run: "epochs per run", capped at :data:`LIVE_UPDATES` updates."""
+        updates_per_epoch = -(-len(self.data[0]) // v["batch_size"])
+        return max(1, min(v["epochs"], LIVE_UPDATES // updates_per_epoch))
+
     def reset(self) -> None:
         """Fresh weights (same seed), epoch 0."""
         self._new_network(self.values())
@@ -196,11 +206,11 @@ class PlaygroundExplorer(Explorer):
             self._new_data(v)
         if changed & set(_DATA_CONTROLS + _ARCHITECTURE_CONTROLS):
             self._new_network(v)
-            self.train(v["epochs"])
+            self.train(self._live_epochs(v))
         elif changed & set(_TRAINING_CONTROLS):
             if self.net.history.diverged:
                 self._new_network(v)
-            self.train(v["epochs"])
+            self.train(self._live_epochs(v))
         if self.code_box.value:
             self.show_keras_code()
         self._draw(v)
@@ -251,11 +261,15 @@ class PlaygroundExplorer(Explorer):
         else:
             numbers = "epoch 0: untrained network (Glorot-uniform weights, zero biases)"
         steps = -(-len(X_train) // v["batch_size"])
+        live_epochs = self._live_epochs(v)
         self.set_readout(
             f"Layers {' &rarr; '.join(map(str, sizes))}: {net.count_params()} trainable parameters "
             f"(&Sigma; n<sub>in</sub>&middot;n<sub>out</sub> + n<sub>out</sub>). {len(X_train)} training and "
             f"{len(X_test)} test points; one epoch = {steps} update{'s' if steps > 1 else ''} of batch size "
-            f"{min(v['batch_size'], len(X_train))}.<br>{numbers}.")
+            f"{min(v['batch_size'], len(X_train))}.<br>{numbers}."
+            + (f" (Slider moves train at most {LIVE_UPDATES} updates, here "
+               f"{live_epochs} epochs, to stay responsive; the Train button runs all {v['epochs']}.)"
+               if live_epochs < v["epochs"] else ""))
 
 
 def _two_class_cmap():
