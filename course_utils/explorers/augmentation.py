@@ -217,7 +217,7 @@ class AudioAugmentationExplorer(_BlitExplorer):
                                                  semitones=abs(semitones), snr_db=(snr_db, max(snr_db, 40.0)),
                                                  p=p, seed=self.draw)
             out = augmenter(y, SR)
-            applied = ", ".join(f"{name} ({', '.join(f'{k} = {v:+.3g}' for k, v in params.items())})"
+            applied = ", ".join(f"{name} ({', '.join(f'{k} = {v:+.3g}' if k != 'noise_std' else f'{k} = {v:.3g}' for k, v in params.items())})"
                                 for name, params in augmenter.last_applied) or "nothing (every coin flip said no)"
             text = (f"draw #{self.draw}: shifts up to &plusmn;{abs(shift_ms):.0f} ms, pitch up to "
                     f"&plusmn;{abs(semitones):.1f} semitones, SNR {snr_db:.0f}-{max(snr_db, 40.0):.0f} dB, "
