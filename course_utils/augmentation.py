@@ -8,10 +8,20 @@ Two families of builders live here, all float32 in and float32 out, with shapes 
   :func:`make_audio_augmenter` builds a random pipeline ``Compose([Shift, PitchShift, AddGaussianSNR])``
   with the course's defaults; :func:`time_shift`, :func:`pitch_shift`, :func:`add_noise_snr` and
   :func:`add_gaussian_noise` apply one transform with a *fixed* strength (for pictures and listening).
-* **Spectrogram augmentation** with `albumentations <https://albumentations.ai/>`_ (see
-  :func:`make_spectrogram_augmenter`), which handles the two traps of image libraries on dB spectrograms:
-  pixel-level transforms that clip float32 images to [0, 1], and fill values that mean something else on a
-  dB scale.
+* **Spectrogram augmentation** with `albumentations <https://albumentations.ai/>`_:
+  :func:`make_spectrogram_augmenter` (random, seeded) and :func:`augment_spectrogram` (one transform with a
+  fixed strength). Both avoid three traps of albumentations 2.0.8 on dB spectrograms (each is demonstrated in
+  the notebook by running the library): pixel-level transforms clip float32 images to [0, 1] (we map to
+  [0, 1] and back, :func:`to_unit_range`), a fill value of 0 means 0 dB rather than silence (we fill with the
+  spectrogram's floor by default), and a single integer count or width ``n`` is read as the range (0, n)
+  (we pass explicit ranges).
+* **Labels:** :func:`label_safety` says whether an augmentation keeps the meaning of a kind of label
+  (class, pitch, onsets, speaker); :func:`shift_annotations` moves event times with a time shift;
+  :func:`estimate_midi_pitch` measures what a pitch shift did to a note.
+* **Does it help?** :func:`augmentation_experiment` trains the same small classifier on FSDD with and without
+  augmentation and tests it on a held-out speaker (clean and noisy), with McNemar's test.
+* Plot and sound helpers for the notebook (:func:`plot_before_after`, :func:`players`) and the checkers of
+  its "Your turn" exercises (``check_*``).
 
 Reproducibility
 ---------------
