@@ -179,7 +179,8 @@ class FramingExplorer(Explorer):
 
     title = "Framing: block size, hop size and the frame tensor X ∈ R^(N_f × W_f)"
     help = ("Pick a block size and a hop; the bars under the zoomed waveform are the frames (the selected one "
-            "in orange). 'frame at (s)' picks the frame you hear below.")
+            "in orange, overlapping frames in separate rows; hatched: the tail that is in no frame). "
+            "'frame at (s)' picks the frame you hear below.")
     figsize = (9.5, 4.3)
     player_names = ("clip", "selected frame")
     zoom_blocks = 5  # the zoomed view spans this many blocks around the selected frame
@@ -297,9 +298,8 @@ class FramingExplorer(Explorer):
         else:
             self.tail_span.set_bounds(0, 0, 0, 0)
         self.ax_zoom.set_title(
-            f"frame {selected} (orange) starts at sample {start}; bars: {len(visible)} of {count} frames"
-            + (f" (at most {MAX_OUTLINES} drawn)" if capped else "")
-            + ("; hatched: tail in no frame" if hi > covered else ""), fontsize=9)
+            f"frame {selected} (orange); bars: {len(visible)} of {count} frames"
+            + (f" (at most {MAX_OUTLINES} drawn)" if capped else ""), fontsize=9)
 
         shown = _thin(frames)
         self.tensor_image.set_data(shown)
@@ -336,7 +336,7 @@ class SpectrogramExplorer(Explorer):
     title = "Spectrogram and MFCCs: one feature vector per frame"
     help = ("Block and hop set the frames (center=False, as in the framing explorer); mel bands and MFCCs "
             "are computed from those frames. MFCC rows are frames: the image shows X transposed so time runs "
-            "left to right.")
+            "left to right, each coefficient scaled to zero mean and unit variance for display.")
     figsize = (9.5, 4.3)
     player_names = ("clip",)
 
@@ -389,7 +389,7 @@ class SpectrogramExplorer(Explorer):
         self.lin_image.set_clim(lin_db.max() - 80, lin_db.max())
         self.ax_lin.set_xlim(0, t_end)
         self.ax_lin.set_ylim(0, min(SR / 2, (top_bin - 1) * df))
-        self.ax_lin.set_title(f"|STFT|² in dB: {power.shape[0]} bins × {count} frames", fontsize=9)
+        self.ax_lin.set_title(f"|STFT|² (dB): {power.shape[0]} bins × {count} frames", fontsize=9)
 
         self.mel_image.set_data(_pool_max(mel_db))
         self.mel_image.set_extent((0, t_end, -0.5, n_mels - 0.5))
@@ -398,7 +398,7 @@ class SpectrogramExplorer(Explorer):
             self._n_mels = n_mels
             _mel_ticks(self.ax_mel, n_mels)
         empty = int(np.sum(~np.any(_mel_basis(block_size, n_mels) > 0, axis=1)))
-        self.ax_mel.set_title(f"log-mel spectrogram: {n_mels} bands × {count} frames", fontsize=9)
+        self.ax_mel.set_title(f"log-mel: {n_mels} bands × {count} frames", fontsize=9)
 
         # coefficient 0 (log energy) is far larger than the rest: scale every coefficient for display only
         shown = (features - features.mean(axis=0)) / np.maximum(features.std(axis=0), 1e-6)
@@ -408,7 +408,7 @@ class SpectrogramExplorer(Explorer):
         if n_mfcc != self._n_mfcc:
             self._n_mfcc = n_mfcc
             self.ax_mfcc.set_yticks(np.unique(np.linspace(0, n_mfcc - 1, min(n_mfcc, 5)).round().astype(int)))
-        self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed, each standardized", fontsize=9)
+        self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed", fontsize=9)
         self.ax_mfcc.set_xlim(0, t_end)
 
         if signal != self._signal:
@@ -434,8 +434,9 @@ class PatchExplorer(Explorer):
     """Cut a log-mel spectrogram into patches: outlines on the spectrogram, the first patches, N_p and shapes."""
 
     title = "Spectrogram patches: X ∈ R^(N_p × F × W_p)"
-    help = ("Patch length W_p and patch hop H_p are counted in spectrogram frames. Outlined: the patches; "
-            "below: the first few as the small images a convolutional network sees.")
+    help = ("Patch length W_p and patch hop H_p are counted in spectrogram frames. Outlined: the patches (the "
+            "first six in green, each closing in its own row at the top); hatched: frames in no patch; below: "
+            "the first six patches as the small images a convolutional network sees.")
     figsize = (9.5, 4.3)
     n_shown = 6
     max_lanes = 4
@@ -512,9 +513,8 @@ class PatchExplorer(Explorer):
         self.dropped.set_bounds(used - 0.5, -0.5, count_frames - used, self.n_mels)
         seconds = patch_length * hop_size / SR
         self.ax_spec.set_title(
-            f"log-mel spectrogram F × N_f = {self.n_mels} × {count_frames}; {count} patches "
-            f"({'first ' + str(MAX_OUTLINES) + ' outlined' if count > MAX_OUTLINES else 'all outlined'}, "
-            f"first {len(first)} in green); hatched: dropped frames", fontsize=9)
+            f"log-mel spectrogram {self.n_mels} × {count_frames} with {count} patches"
+            + (f" (first {MAX_OUTLINES} outlined)" if count > MAX_OUTLINES else ""), fontsize=9)
 
         for i, (ax, image) in enumerate(zip(self.ax_patches, self.patch_images)):
             if i < count:
@@ -522,7 +522,7 @@ class PatchExplorer(Explorer):
                 image.set_extent((-0.5, patch_length - 0.5, -0.5, self.n_mels - 0.5))
                 image.set_clim(lo, hi)
                 image.set_visible(True)
-                ax.set_title(f"patch {i}: frames {i * patch_hop}–{i * patch_hop + patch_length - 1}", fontsize=7)
+                ax.set_title(f"{i}: frames {i * patch_hop}–{i * patch_hop + patch_length - 1}", fontsize=7)
             else:
                 image.set_visible(False)
                 ax.set_title(f"(no patch {i})", fontsize=7)
