@@ -4,14 +4,10 @@ Notebook: ``01_audio_representations.ipynb`` (lecture section 1, "Audio data rep
 
 The three input representations of the lecture and the functions that make them:
 
-==========================  ===================================  ============================================
-representation              tensor shape                         function
-==========================  ===================================  ============================================
-sample frames (1D)          ``(n_frames, block_size)``            :func:`frame_signal`
-feature vectors (1D)        ``(n_frames, n_features)``            :func:`mfcc_frames`
-spectrogram patches (2D)    ``(n_patches, n_bins, patch_length)``  :func:`extract_patches` of
-                                                                  :func:`log_mel_spectrogram`
-==========================  ===================================  ============================================
+* sample frames (1D), shape ``(n_frames, block_size)``: :func:`frame_signal`;
+* feature vectors (1D), shape ``(n_frames, n_features)``: :func:`mfcc_frames`;
+* spectrogram patches (2D), shape ``(n_patches, n_bins, patch_length)``: :func:`extract_patches` applied to
+  :func:`log_mel_spectrogram`.
 
 Counting conventions (the lecture's formulas, with floor brackets):
 
