@@ -359,9 +359,44 @@ class Explorer:
         self._render()
         self.last_update_ms = (time.perf_counter() - start) * 1000
 
+    def dynamic_artists(self) -> list:
+        """The artists that updates change; override to redraw only these (blitting).
+
+        By default (an empty list) every render draws the whole figure. When a subclass returns its
+        changing artists (lines, images, texts), axes, ticks, labels and colour bars are drawn once into
+        a background; each render restores it and draws only these artists on top, which is what keeps
+        multi-panel figures within the latency budget. An update that changes anything else (axis
+        limits, tick labels, a colour bar's range) calls :meth:`request_full_draw`.
+        """
+        return []
+
+    def request_full_draw(self) -> None:
+        """Redraw the whole figure on the next render (after a change of limits, ticks, colour bars...)."""
+        self._background = None
+
+    _background = None
+
     def _render(self) -> None:
+        from PIL import Image
+
+        artists = self.dynamic_artists()
+        if not artists:
+            self.canvas.draw()
+        elif self._background is None:
+            for artist in artists:
+                artist.set_animated(True)  # left out of canvas.draw(): the background holds the rest
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            for artist in artists:
+                self.fig.draw_artist(artist)
+        else:
+            self.canvas.restore_region(self._background)
+            for artist in artists:
+                self.fig.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        picture = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        self.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})  # encoding speed over size
+        picture.save(buffer, format="png", compress_level=1)  # encoding speed matters more than size here
         self.image.value = buffer.getvalue()
 
     def snapshot(self) -> bytes:

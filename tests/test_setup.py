@@ -98,10 +98,25 @@ def test_notebooks_are_committed_clean_and_colab_cells_are_generated():
     assert nbsync.problems() == []
 
 
-def test_colab_cell_does_nothing_outside_colab():
-    namespace = {}
-    exec(nbsync.colab_cell_source(), namespace)  # would run pip only on Colab
-    assert course_utils.REPO_URL in nbsync.colab_cell_source()
+def test_colab_cell_installs_valid_requirements_on_colab_only(monkeypatch):
+    import importlib.util
+    import subprocess as sp
+
+    calls = []
+    monkeypatch.setattr(sp, "run", lambda args, **kwargs: calls.append(args))
+    exec(nbsync.colab_cell_source(), {})
+    assert calls == [], "outside Colab the cell must do nothing"
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: object() if name == "google.colab" else real_find_spec(name, *a))
+    exec(nbsync.colab_cell_source(), {})
+    (args,) = calls
+    assert args[:4] == [sys.executable, "-m", "pip", "install"]
+    requirements = [Requirement(arg) for arg in args[4:] if not arg.startswith("-")]
+    assert {r.name for r in requirements} == {"audiomentations", "albumentations", "course-utils"}
+    package = next(r for r in requirements if r.name == "course-utils")
+    assert package.url.startswith("git+" + course_utils.REPO_URL)
 
 
 def test_readme_links_every_notebook_to_colab_and_binder():

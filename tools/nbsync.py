@@ -32,7 +32,7 @@ def _project():
 def colab_cell_source() -> str:
     """The first code cell of every notebook: set-up on Google Colab, nothing elsewhere."""
     p = _project()
-    packages = " ".join(f'"{pkg}"' for pkg in p["COLAB_EXTRA_PACKAGES"])
+    packages = ", ".join(f'"{pkg}"' for pkg in p["COLAB_EXTRA_PACKAGES"])
     return (
         "# Google Colab only: install this course's package and what Colab lacks (takes about a minute).\n"
         "# On your own machine or on Binder this cell does nothing: `make lab` installed everything.\n"

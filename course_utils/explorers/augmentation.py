@@ -70,47 +70,6 @@ def _envelope(y: np.ndarray, n_columns: int = 500) -> np.ndarray:
     return np.column_stack([np.concatenate([t, t[::-1]]), np.concatenate([highs, lows[::-1]])])
 
 
-class _BlitExplorer(Explorer):
-    """An explorer that redraws only the artists that change (blitting) and encodes the PNG quickly.
-
-    Axes, ticks, labels and colour bars are drawn once into a background; each update restores it and
-    draws only :meth:`dynamic_artists` on top, then encodes the picture with PNG compression level 1.
-    This keeps a four-panel figure within the latency budget. An update that changes anything else (axis
-    limits, colour limits of a colour bar) calls :meth:`request_full_draw`. ``snapshot()`` is still
-    exactly the picture the student sees.
-    """
-
-    _background = None
-
-    def dynamic_artists(self) -> list:
-        raise NotImplementedError
-
-    def request_full_draw(self) -> None:
-        """Redraw everything on the next render (after a change of axes limits, colour bars, ...)."""
-        self._background = None
-
-    def _render(self) -> None:
-        import io
-
-        from PIL import Image
-
-        artists = self.dynamic_artists()
-        if self._background is None:
-            for artist in artists:
-                artist.set_animated(True)  # left out of canvas.draw(): the background holds everything else
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in artists:
-            self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        picture = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        picture.save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
-
-
 _TRANSFORMS = [
     ("time shift (Shift)", "shift"),
     ("pitch shift (PitchShift)", "pitch"),
@@ -120,7 +79,7 @@ _TRANSFORMS = [
 
 
 @register("audio_augmentation")
-class AudioAugmentationExplorer(_BlitExplorer):
+class AudioAugmentationExplorer(Explorer):
     """One waveform augmentation at a time: waveform, log-mel spectrogram and sound, before and after."""
 
     title = "Audio augmentation: what a transform does to the waveform, the spectrogram and the sound"
@@ -274,7 +233,7 @@ def _where_is_zero(low: float, high: float) -> str:
 
 
 @register("spectrogram_augmentation")
-class SpectrogramAugmentationExplorer(_BlitExplorer):
+class SpectrogramAugmentationExplorer(Explorer):
     """Computer-vision transforms (albumentations) on a log-mel spectrogram, before and after."""
 
     title = "Spectrogram augmentation with an image library (albumentations)"
