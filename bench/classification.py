@@ -118,8 +118,7 @@ def main() -> None:
               f"{result.evaluation.file_accuracy:.4f} (frames {result.evaluation.example_accuracy:.4f})")
     print(f"default MLP {DEFAULT_TRAINING} (keras {keras.__version__}):")
     print(f"  training time: {percentile_text(seconds)}")
-    print(f"  CPU time per run (all threads, incl. evaluation; about twice the wall time on 2 idle cores): "
-          f"median {np.median(cpu_seconds):.1f} s")
+    print(f"  CPU time per run (summed over threads, incl. evaluation): median {np.median(cpu_seconds):.1f} s")
     print(f"  official split, file-level test accuracy: {np.mean(accuracies):.4f} mean over {len(accuracies)} seeds "
           f"(min {np.min(accuracies):.4f}, max {np.max(accuracies):.4f})")
 

@@ -462,3 +462,24 @@ def cl_panel_representations():
     from course_utils.explorers.classification import PANEL_REPRESENTATIONS
 
     return PANEL_REPRESENTATIONS
+
+
+def test_aggregate_by_file_properties():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(1, 40), st.integers(2, 6), st.integers(1, 5), st.integers(0, 2**31 - 1))
+    def check(n_examples, n_classes, n_files, seed):
+        rng = np.random.default_rng(seed)
+        probs = rng.dirichlet(np.ones(n_classes), size=n_examples)
+        index = rng.integers(0, n_files, size=n_examples)
+        files, mean = aggregate_by_file(probs, index)
+        np.testing.assert_array_equal(files, np.unique(index))
+        np.testing.assert_allclose(mean.sum(axis=1), 1.0, rtol=1e-9)  # still probability vectors
+        order = rng.permutation(n_examples)  # the order of the frames does not matter
+        np.testing.assert_allclose(aggregate_by_file(probs[order], index[order])[1], mean, rtol=1e-9)
+        for k, f in enumerate(files):
+            np.testing.assert_allclose(mean[k], probs[index == f].mean(axis=0), rtol=1e-9)
+
+    check()
