@@ -34,6 +34,7 @@ says so.
 from __future__ import annotations
 
 import html
+import io
 
 import ipywidgets as widgets
 import numpy as np
@@ -138,12 +139,40 @@ class PlaygroundExplorer(Explorer):
                                          color="#b3261e", fontsize=11, fontweight="bold",
                                          bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#b3261e"})
         self.warning.set_visible(False)
+        self._dynamic = (self.heatmap, self.train_points, self.test_points, self.train_line, self.test_line,
+                         self.warning)
+        for artist in self._dynamic:
+            artist.set_animated(True)  # left out of the cached background, drawn on top of it
+        self._background = None
+        self._background_key = None
         self.code_box = widgets.HTML()
         self._train_button = self.add_button("Step 1 epoch", lambda: self.train(1))
         self._train_n_button = self.add_button("Train 200 epochs", lambda: self.train(self.controls["epochs"].value),
                                                busy="Training…")
         self.add_button("Reset", self.reset)
         self.add_button("Show Keras code", self.show_keras_code)
+
+    def _render(self) -> None:
+        """Draw only what changes: axes, ticks and labels (the costly text) are drawn once and cached
+        as a bitmap; a redraw restores it and draws the heatmap, points, curves and warning on top.
+        The cache is renewed when an axis's limits change (the loss axes use coarse steps)."""
+        from PIL import Image
+
+        key = (self.ax_loss.get_xlim(), self.ax_loss.get_ylim(), self.fig.get_size_inches().tobytes(), self.fig.dpi)
+        if self._background is None or key != self._background_key:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._background_key = key
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._dynamic:
+            if artist.get_visible():
+                artist.axes.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        buffer = io.BytesIO()
+        Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buffer, format="png", compress_level=1)
+        self.image.value = buffer.getvalue()
 
     def _make_widget(self):
         widget = super()._make_widget()
@@ -238,8 +267,9 @@ class PlaygroundExplorer(Explorer):
         finite = np.r_[train_loss, test_loss]
         finite = finite[np.isfinite(finite)]
         high = min(finite.max(), 20.0) if finite.size else 1.0  # clipped cross-entropy never exceeds ~16
-        self.ax_loss.set_xlim(0, max(history.epochs, 10) * 1.02)
-        self.ax_loss.set_ylim(0, max(high * 1.05, 0.1))
+        # limits on a coarse scale, so that most redraws reuse the cached background (see _render)
+        self.ax_loss.set_xlim(0, _nice_ceiling(max(history.epochs, 10)))
+        self.ax_loss.set_ylim(0, _nice_ceiling(max(high, 0.1)))
 
         if history.diverged:
             self.warning.set_text(f"Training diverged at epoch {history.diverged_epoch}:\n"
@@ -270,6 +300,15 @@ class PlaygroundExplorer(Explorer):
             + (f" (Slider moves train at most {LIVE_UPDATES} updates, here "
                f"{live_epochs} epochs, to stay responsive; the Train button runs all {v['epochs']}.)"
                if live_epochs < v["epochs"] else ""))
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is >= ``value`` (for stable axis limits)."""
+    exponent = np.floor(np.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * 10**exponent >= value:
+            return float(step * 10**exponent)
+    return float(10 ** (exponent + 1))
 
 
 def _two_class_cmap():
