@@ -160,6 +160,18 @@ def _mfcc(name: str, block_size: int, hop_size: int, n_mels: int, n_mfcc: int) -
     return np.ascontiguousarray(coefficients.T, dtype=np.float32)
 
 
+def _layout_changed(explorer, key) -> bool:
+    """Ask for a full redraw when ``key`` (what the axes, ticks and static artists depend on) changed.
+
+    Between such changes only :meth:`dynamic_artists` are redrawn over the stored background (blitting).
+    """
+    if key == getattr(explorer, "_layout_key", None):
+        return False
+    explorer._layout_key = key
+    explorer.request_full_draw()
+    return True
+
+
 def _mel_ticks(ax, n_mels: int, fmax: float = SR / 2) -> None:
     """Label a mel-band axis (bands by index) with the bands' centre frequencies in Hz."""
     import librosa
@@ -215,7 +227,7 @@ class FramingExplorer(Explorer):
         self.ax_zoom.add_collection(self.selected_bar)
         self.tail_span = Rectangle((0, -1.0), 0, 2.0, facecolor="0.6", alpha=0.5, hatch="//", lw=0)
         self.ax_zoom.add_patch(self.tail_span)
-        self.ax_zoom.set(xlabel="time (ms)", ylabel="amplitude", yticks=[-1, 0, 1])
+        self.ax_zoom.set(xlabel="time from the start of the selected frame (ms)", ylabel="amplitude")
 
         self.tensor_image = self.ax_tensor.imshow(np.zeros((2, 2)), aspect="auto", cmap="RdBu_r",
                                                   interpolation="nearest", vmin=-1, vmax=1)
@@ -224,6 +236,11 @@ class FramingExplorer(Explorer):
         self.ax_tensor.grid(False)
         _few_ticks(self.ax_all, self.ax_zoom, self.ax_tensor, n=3)
         self._signal = None
+
+    def dynamic_artists(self):
+        # what the position slider changes; everything else changes only with the layout key (full redraw)
+        return [self.zoom_span, self.selected_span, self.tail_span, self.zoom_line, self.frame_bars,
+                self.selected_bar, self.ax_zoom.title, self.tensor_marker]
 
     def _hop(self, block_size, hop, hop_size):
         control = self.controls["hop_size"]
@@ -250,29 +267,30 @@ class FramingExplorer(Explorer):
             lower, upper = values[0::2], values[1::2]
             self.all_fill.set_xy(np.column_stack([np.concatenate([t_s[0::2], t_s[0::2][::-1]]),
                                                   np.concatenate([upper, lower[::-1]])]))
-            peak = float(np.max(np.abs(y))) or 1.0
-            self.ax_all.set_ylim(-1.05 * peak, 1.05 * peak)
+            self._peak = max(float(np.max(np.abs(y))), 1e-3)
+            self.ax_all.set_ylim(-1.05 * self._peak, 1.05 * self._peak)
             self.players["clip"].set(y, SR, label=f"whole clip: {dict((v, k) for k, v in SIGNALS)[signal]}")
 
-        # zoomed view: a few blocks around the selected frame, in ms
-        half = self.zoom_blocks * block_size // 2
-        lo = max(0, min(start + block_size // 2 - half, n - 2 * half))
-        hi = min(n, lo + 2 * half)
-        segment = y[lo:hi]
-        t_s, values = _envelope(segment, start=lo)
+        # zoomed view: five blocks around the selected frame, with time measured from the frame's start, so
+        # that moving through the clip changes the data but not the axes (those are drawn once per layout)
+        rel_lo, rel_hi = -2 * block_size, 3 * block_size
+        lo, hi = max(0, start + rel_lo), min(n, start + rel_hi)
+        t_s, values = _envelope(y[lo:hi], start=lo - start)
         self.zoom_line.set_data(1000 * t_s, values)
-        peak = max(float(np.max(np.abs(segment))), 1e-3)
+        peak = self._peak
         lanes = min(self.lanes, -(-block_size // hop_size))  # enough rows that overlapping frames never touch
         lane_height = 0.8 * peak / lanes  # the bars take about 30 % of the panel's height
         bottom = -1.05 * peak - (lanes + 0.3) * lane_height
-        self.ax_zoom.set_xlim(1000 * lo / SR, 1000 * hi / SR)
-        self.ax_zoom.set_ylim(bottom, 1.1 * peak)
-        self.ax_zoom.set_yticks([-round(peak, 2), 0, round(peak, 2)])
-        self.zoom_span.set_bounds(lo / SR, self.ax_all.get_ylim()[0], (hi - lo) / SR, np.ptp(self.ax_all.get_ylim()))
+        if _layout_changed(self, (signal, block_size, hop_size, lanes)):
+            self.ax_zoom.set_xlim(1000 * rel_lo / SR, 1000 * rel_hi / SR)
+            self.ax_zoom.set_ylim(bottom, 1.1 * peak)
+            self.ax_zoom.set_yticks([-round(peak, 2), 0, round(peak, 2)])
+        all_lo, all_hi = self.ax_all.get_ylim()
+        self.zoom_span.set_bounds(lo / SR, all_lo, (hi - lo) / SR, all_hi - all_lo)
 
         # frames that touch the zoomed view (at most MAX_OUTLINES, the ones nearest the selected frame)
         first = max(0, (lo - block_size) // hop_size + 1)
-        last = min(count - 1, hi // hop_size)
+        last = min(count - 1, (hi - 1) // hop_size)
         visible = np.arange(first, last + 1)
         capped = len(visible) > MAX_OUTLINES
         if capped:
@@ -282,21 +300,22 @@ class FramingExplorer(Explorer):
             lane = i % lanes
             y0 = -1.05 * peak - (lane + 1) * lane_height
             gap = 0.03 * block_size  # frames that touch in one row stay distinguishable
-            x0, x1 = 1000 * (i * hop_size + gap) / SR, 1000 * (i * hop_size + block_size - gap) / SR
+            x0, x1 = 1000 * (i * hop_size - start + gap) / SR, 1000 * (i * hop_size - start + block_size - gap) / SR
             return [(x0, y0), (x1, y0), (x1, y0 + 0.75 * lane_height), (x0, y0 + 0.75 * lane_height)]
 
         self.frame_bars.set_verts([bar(i) for i in visible if i != selected])
         self.selected_bar.set_verts([bar(selected)])
-        self.selected_span.set_bounds(1000 * start / SR, bottom, 1000 * block_size / SR, 1.1 * peak - bottom)
+        self.selected_span.set_bounds(0, bottom, 1000 * block_size / SR, 1.1 * peak - bottom)
 
         covered = (count - 1) * hop_size + block_size
         tail = n - covered
         if hi > covered:
-            self.tail_span.set_bounds(1000 * covered / SR, bottom, 1000 * (hi - covered) / SR, 1.1 * peak - bottom)
+            self.tail_span.set_bounds(1000 * (covered - start) / SR, bottom, 1000 * (hi - covered) / SR,
+                                      1.1 * peak - bottom)
         else:
             self.tail_span.set_bounds(0, 0, 0, 0)
         self.ax_zoom.set_title(
-            f"frame {selected} (orange); bars: {len(visible)} of {count} frames"
+            f"frame {selected} (orange) starts at {start / SR:.3f} s; bars: {len(visible)} of {count} frames"
             + (f" (at most {MAX_OUTLINES} drawn)" if capped else ""), fontsize=9)
 
         shown = _thin(frames)
@@ -360,13 +379,24 @@ class SpectrogramExplorer(Explorer):
         self.mfcc_image = self.ax_mfcc.imshow(np.zeros((2, 2)), aspect="auto", origin="lower",
                                               interpolation="nearest", cmap="coolwarm")
         self.ax_lin.set(xlabel="time (s)", ylabel="frequency (Hz)")
-        self.ax_mel.set(ylabel="mel band centre (Hz)")
+        import librosa
+
+        self._mel_top = float(librosa.hz_to_mel(SR / 2))
+        ticks = [100, 500, 1000, 2000, 4000, 8000]
+        self.ax_mel.set_yticks(librosa.hz_to_mel(ticks), [f"{t:g}" for t in ticks])
+        self.ax_mel.set(ylabel="frequency (Hz, mel scale)", ylim=(0, self._mel_top))
         self.ax_mfcc.set(xlabel="time (s), frame start", ylabel="MFCC index")
         self.ax_mel.tick_params(labelbottom=False)
         for ax in (self.ax_lin, self.ax_mel, self.ax_mfcc):
             ax.grid(False)
-        _few_ticks(self.ax_lin, self.ax_mel, self.ax_mfcc)
-        self._signal = self._n_mels = self._n_mfcc = None
+        _few_ticks(self.ax_lin, self.ax_mfcc)  # the mel axis has its own ticks in Hz
+        self._signal = None
+
+    def dynamic_artists(self):
+        # the images and titles change with every control; axes and ticks only with the layout key
+        axes = (self.ax_lin, self.ax_mel, self.ax_mfcc)
+        return ([self.lin_image, self.mel_image, self.mfcc_image] + [ax.title for ax in axes]
+                + [spine for ax in axes for spine in ax.spines.values()])
 
     def update(self, signal, block_size, hop, n_mels, n_mfcc, linear_fmax):
         y = clip(signal)
@@ -385,16 +415,22 @@ class SpectrogramExplorer(Explorer):
         df = frequency_resolution(SR, block_size)
         self.lin_image.set_extent((0, t_end, -df / 2, (top_bin - 0.5) * df))
         self.lin_image.set_clim(lin_db.max() - 80, lin_db.max())
-        self.ax_lin.set_xlim(0, t_end)
-        self.ax_lin.set_ylim(0, min(SR / 2, (top_bin - 1) * df))
+        if _layout_changed(self, (linear_fmax, n_mfcc)):  # axes and ticks depend on these only
+            self.ax_lin.set_ylim(0, 5000 if linear_fmax else SR / 2)
+            self.ax_mfcc.set_yticks(np.unique(np.linspace(0, n_mfcc - 1, min(n_mfcc, 5)).round().astype(int)))
+        # fixed limits (set_extent would otherwise move them): the clip is 5 s whatever the block and hop
+        self.ax_lin.set_xlim(0, DURATION)
+        self.ax_mel.set_xlim(0, DURATION)
+        self.ax_mel.set_ylim(0, self._mel_top)
+        self.ax_mfcc.set_ylim(-0.5, n_mfcc - 0.5)
         self.ax_lin.set_title(f"|STFT|² (dB): {power.shape[0]} bins × {count} frames", fontsize=9)
 
         self.mel_image.set_data(_pool_max(mel_db))
-        self.mel_image.set_extent((0, t_end, -0.5, n_mels - 0.5))
+        # bands are equally spaced on the mel scale: drawn on a mel axis labelled in Hz, the axis stays the
+        # same for any number of bands (only the image changes)
+        step = self._mel_top / (n_mels + 1)
+        self.mel_image.set_extent((0, t_end, step / 2, self._mel_top - step / 2))
         self.mel_image.set_clim(mel_db.max() - 80, mel_db.max())
-        if n_mels != self._n_mels:  # new tick labels only when they change (text is costly to draw)
-            self._n_mels = n_mels
-            _mel_ticks(self.ax_mel, n_mels)
         empty = int(np.sum(~np.any(_mel_basis(block_size, n_mels) > 0, axis=1)))
         self.ax_mel.set_title(f"log-mel: {n_mels} bands × {count} frames", fontsize=9)
 
@@ -403,11 +439,7 @@ class SpectrogramExplorer(Explorer):
         self.mfcc_image.set_data(_thin(shown.T, 400, 600))
         self.mfcc_image.set_extent((0, t_end, -0.5, n_mfcc - 0.5))
         self.mfcc_image.set_clim(-3, 3)
-        if n_mfcc != self._n_mfcc:
-            self._n_mfcc = n_mfcc
-            self.ax_mfcc.set_yticks(np.unique(np.linspace(0, n_mfcc - 1, min(n_mfcc, 5)).round().astype(int)))
         self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed", fontsize=9)
-        self.ax_mfcc.set_xlim(0, t_end)
 
         if signal != self._signal:
             self._signal = signal
@@ -438,6 +470,7 @@ class PatchExplorer(Explorer):
     figsize = (9.5, 4.3)
     n_shown = 6
     max_lanes = 4
+    lane_height = 3.0  # in mel bands, above the spectrogram
     block_size = 1024
     n_mels = 64
 
@@ -476,6 +509,12 @@ class PatchExplorer(Explorer):
             ax.grid(False)
             self.patch_images.append(image)
 
+    def dynamic_artists(self):
+        # the patch layout changes with W_p and H_p; the spectrogram and its axes only with signal and hop
+        return ([self.dropped, self.outlines, self.first_outlines, self.ax_spec.title] + self.patch_images
+                + [ax.title for ax in self.ax_patches]
+                + [spine for ax in self.ax_patches for spine in ax.spines.values()])
+
     def update(self, signal, hop_size, patch_length, patch_hop):
         S = _mel_db(signal, self.block_size, hop_size, self.n_mels)
         count_frames = S.shape[1]
@@ -483,7 +522,9 @@ class PatchExplorer(Explorer):
         self.spec_image.set_data(_pool_max(S, 400, 800))
         self.spec_image.set_extent((-0.5, count_frames - 0.5, -0.5, self.n_mels - 0.5))
         self.spec_image.set_clim(lo, hi)
+        _layout_changed(self, (signal, hop_size))  # the spectrogram and its axes; the rest is redrawn each time
         self.ax_spec.set_xlim(-0.5, count_frames - 0.5)
+        self.ax_spec.set_ylim(-0.5, self.n_mels - 0.5 + self.lane_height * (self.max_lanes + 0.5))
 
         control = self.controls["patch_length"]
         control.max = min(128, count_frames)  # a patch never exceeds the spectrogram
@@ -494,14 +535,13 @@ class PatchExplorer(Explorer):
         # each outline runs up the patch's two edges and closes in its own lane above the spectrogram,
         # so overlapping patches stay distinguishable
         lanes = min(self.max_lanes, -(-patch_length // patch_hop))
-        lane_height = 3.0
+        lane_height = self.lane_height
 
         def outline(p):
             top = self.n_mels - 0.5 + lane_height * ((p % lanes) + 0.7)
             x0, x1 = p * patch_hop - 0.5 + 0.3, p * patch_hop + patch_length - 0.5 - 0.3
             return [(x0, -0.5), (x0, top), (x1, top), (x1, -0.5)]
 
-        self.ax_spec.set_ylim(-0.5, self.n_mels - 0.5 + lane_height * (lanes + 0.5))
         shown = list(range(min(count, MAX_OUTLINES)))
         first = [p for p in shown if p < self.n_shown]
         self.outlines.set_segments([outline(p) for p in shown if p >= self.n_shown])
