@@ -791,6 +791,7 @@ class Surface:
         extent: ``(p0_min, p0_max, p1_min, p1_max)`` of the plots.
         start: a default starting point ``(p0, p1)``.
         labels: names of the two parameters.
+        min_loss: the global minimum of the loss (to plot how far a run is from the best possible).
     """
 
     name: str
@@ -800,6 +801,7 @@ class Surface:
     extent: tuple
     start: tuple
     labels: tuple
+    min_loss: float
 
 
 #: The data of the line-fit problem: y = w x + b plus noise, with x not centred on 0 so that w and b
@@ -830,14 +832,25 @@ def _well_gradient(x, y):
     return 4 * x * (x**2 - 1) + 0.3, 4.0 * y
 
 
+def _line_minimum_loss() -> float:
+    A = np.c_[LINE_X, np.ones_like(LINE_X)]
+    theta, *_ = np.linalg.lstsq(A, LINE_Y, rcond=None)
+    return float(_line_loss(theta[0], theta[1]))
+
+
+def _well_minimum_loss() -> float:
+    critical = [r.real for r in np.roots([4.0, 0.0, -4.0, 0.3]) if abs(r.imag) < 1e-12]  # dL/dx = 0, y = 0
+    return float(min(_well_loss(x, 0.0) for x in critical))
+
+
 #: The two-parameter surfaces of the notebook and the ``gradient_descent`` explorer.
 SURFACES = {
     "line fit (convex)": Surface("line fit (convex)", "MSE of a line fit y = w x + b", _line_loss, _line_gradient,
-                                 (-1.5, 4.0, -3.0, 2.5), (-1.0, 2.0), ("w", "b")),
+                                 (-1.5, 4.0, -3.0, 2.5), (-1.0, 2.0), ("w", "b"), _line_minimum_loss()),
     "double well (non-convex)": Surface("double well (non-convex)",
                                         "(\u03b8\u2081\u00b2 \u2212 1)\u00b2 + 0.3 \u03b8\u2081 + 2 \u03b8\u2082\u00b2",
                                         _well_loss, _well_gradient, (-1.8, 1.8, -1.5, 1.5), (0.6, 1.2),
-                                        ("\u03b8\u2081", "\u03b8\u2082")),
+                                        ("\u03b8\u2081", "\u03b8\u2082"), _well_minimum_loss()),
 }
 
 
@@ -990,9 +1003,3 @@ def check_learning_rate(answer) -> Check:
                      f"{gap:.2g} above the minimum {best:.4f}.")
     return wrong(f"after {ex['n_steps']} steps the loss is still {path.losses[-1]:.4f} "
                  f"(minimum {best:.4f}): the steps are too small or zig-zag too much.")
-
-
-def _line_minimum_loss() -> float:
-    A = np.c_[LINE_X, np.ones_like(LINE_X)]
-    theta, *_ = np.linalg.lstsq(A, LINE_Y, rcond=None)
-    return float(_line_loss(theta[0], theta[1]))

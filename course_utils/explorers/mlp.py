@@ -71,8 +71,47 @@ GRID_POINTS = 60
 LIVE_UPDATES = 4000
 
 
+class _CachedBackground:
+    """Mixin for an :class:`Explorer` whose axes, ticks and labels rarely change.
+
+    Text is the costly part of a matplotlib redraw. The artists in ``self._dynamic`` are marked animated,
+    so a full draw leaves them out; that draw is cached as a bitmap and renewed only when
+    :meth:`_background_key` changes. A redraw restores the bitmap and draws the dynamic artists on top.
+    """
+
+    def _init_cache(self, dynamic) -> None:
+        self._dynamic = tuple(dynamic)
+        for artist in self._dynamic:
+            artist.set_animated(True)
+        self._background = None
+        self._background_key_value = None
+
+    def _background_key(self):
+        axes = self.fig.axes
+        return tuple((ax.get_xlim(), ax.get_ylim(), ax.get_title()) for ax in axes) + (self.fig.dpi,)
+
+    def _render(self) -> None:
+        from PIL import Image
+
+        key = self._background_key()
+        if self._background is None or key != self._background_key_value:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._background_key_value = key
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._dynamic:
+            if artist.get_visible():
+                artist.axes.draw_artist(artist)
+        width, height = self.canvas.get_width_height()
+        buffer = io.BytesIO()
+        Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buffer, format="png", compress_level=1)
+        self.image.value = buffer.getvalue()
+
+
 @register("playground")
-class PlaygroundExplorer(Explorer):
+class PlaygroundExplorer(_CachedBackground, Explorer):
     """Train a small MLP on a two-feature dataset and watch its decision boundary and loss curves.
 
     Data and architecture changes retrain from fresh weights for "epochs per run" epochs; learning rate,
@@ -139,40 +178,14 @@ class PlaygroundExplorer(Explorer):
                                          color="#b3261e", fontsize=11, fontweight="bold",
                                          bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#b3261e"})
         self.warning.set_visible(False)
-        self._dynamic = (self.heatmap, self.train_points, self.test_points, self.train_line, self.test_line,
-                         self.warning)
-        for artist in self._dynamic:
-            artist.set_animated(True)  # left out of the cached background, drawn on top of it
-        self._background = None
-        self._background_key = None
+        self._init_cache((self.heatmap, self.train_points, self.test_points, self.train_line, self.test_line,
+                          self.warning))
         self.code_box = widgets.HTML()
         self._train_button = self.add_button("Step 1 epoch", lambda: self.train(1))
         self._train_n_button = self.add_button("Train 200 epochs", lambda: self.train(self.controls["epochs"].value),
                                                busy="Training…")
         self.add_button("Reset", self.reset)
         self.add_button("Show Keras code", self.show_keras_code)
-
-    def _render(self) -> None:
-        """Draw only what changes: axes, ticks and labels (the costly text) are drawn once and cached
-        as a bitmap; a redraw restores it and draws the heatmap, points, curves and warning on top.
-        The cache is renewed when an axis's limits change (the loss axes use coarse steps)."""
-        from PIL import Image
-
-        key = (self.ax_loss.get_xlim(), self.ax_loss.get_ylim(), self.fig.get_size_inches().tobytes(), self.fig.dpi)
-        if self._background is None or key != self._background_key:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._background_key = key
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self._dynamic:
-            if artist.get_visible():
-                artist.axes.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        buffer = io.BytesIO()
-        Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
 
     def _make_widget(self):
         widget = super()._make_widget()
@@ -318,7 +331,7 @@ def _two_class_cmap():
 
 
 @register("gradient_descent")
-class GradientDescentExplorer(Explorer):
+class GradientDescentExplorer(_CachedBackground, Explorer):
     """Gradient descent on a two-parameter loss surface: contours, the path taken, and the loss per step.
 
     Changing the surface moves the start point to that surface's default; a run whose loss exceeds 1e10
@@ -361,23 +374,34 @@ class GradientDescentExplorer(Explorer):
         (self.end_dot,) = self.ax_map.plot([], [], "*", color="#f4d35e", ms=14, mec="black", label="last step")
         self.ax_map.legend(loc="lower right", fontsize="small")
         (self.loss_line,) = self.ax_loss.plot([], [], "-o", ms=3, color="C0")
-        self.ax_loss.set(xlabel="step", ylabel="loss L(θ)", yscale="log")
-        self.ax_loss.set_title("loss after each step", y=1.0)
+        self.ax_loss.set(xlabel="step", ylabel="L(θ) − L(θ*)", yscale="log")
+        self.ax_loss.set_title("distance to the lowest loss L(θ*)", y=1.0)
         self.warning = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes, ha="center", va="center",
                                          color="#b3261e", fontsize=11, fontweight="bold",
                                          bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#b3261e"})
+        self._init_cache((self.path_line, self.start_dot, self.end_dot, self.loss_line, self.warning))
+
+    def _background_key(self):
+        return super()._background_key() + (self._surface_name,)  # the visible contour set
 
     def update(self, surface, learning_rate, n_steps, start_0, start_1):
         s = SURFACES[surface]
         if surface != self._surface_name:
-            if self._surface_name is not None:  # move the start sliders to this surface's range and default
-                for key, (low, high), value, label in (("start_0", s.extent[:2], s.start[0], s.labels[0]),
-                                                       ("start_1", s.extent[2:], s.start[1], s.labels[1])):
-                    control = self.controls[key]
-                    control.min, control.max = -1e9, 1e9  # avoid min > max while both change
-                    control.min, control.max, control.value = float(low), float(high), float(value)
-                    control.description = f"start {label}"
-                start_0, start_1 = s.start
+            # the start sliders take this surface's range; the start moves to its default when the surface
+            # changed (or when a start given at creation lies outside the surface)
+            first = self._surface_name is None
+            initial = SURFACES[next(iter(SURFACES))].start  # the sliders' values before any surface is shown
+            for i, (key, (low, high), default, label) in enumerate((
+                    ("start_0", s.extent[:2], s.start[0], s.labels[0]),
+                    ("start_1", s.extent[2:], s.start[1], s.labels[1]))):
+                control = self.controls[key]
+                given = control.value != initial[i] or surface == next(iter(SURFACES))
+                keep = first and given and low <= control.value <= high
+                value = control.value if keep else float(default)
+                control.min, control.max = -1e9, 1e9  # avoid min > max while both change
+                control.min, control.max, control.value = float(low), float(high), value
+                control.description = f"start {label}"
+            start_0, start_1 = self.controls["start_0"].value, self.controls["start_1"].value
             self._surface_name = surface
             for name, (filled, lines) in self.contours.items():
                 filled.set_visible(name == surface)
@@ -389,10 +413,12 @@ class GradientDescentExplorer(Explorer):
         self.start_dot.set_data([start_0], [start_1])
         self.end_dot.set_data(path.thetas[-1:, 0], path.thetas[-1:, 1])
         steps = np.arange(len(path.losses))
-        self.loss_line.set_data(steps, np.maximum(path.losses, 1e-12))
+        gap = np.maximum(path.losses - s.min_loss, 1e-12)  # how far above the global minimum
+        self.loss_line.set_data(steps, gap)
         self.ax_loss.set_xlim(-0.5, n_steps + 0.5)
-        low, high = max(path.losses.min(), 1e-6), max(path.losses.max(), 1e-5)
-        self.ax_loss.set_ylim(low / 2, high * 2)
+        low, high = max(gap.min(), 1e-6), max(gap.max(), 1e-5)
+        # whole decades, so that most redraws reuse the cached background
+        self.ax_loss.set_ylim(10 ** np.floor(np.log10(low)), 10 ** np.ceil(np.log10(high * 1.01)))
         if path.diverged:
             self.warning.set_text(f"Diverged after {len(path.losses) - 1} steps:\nthe loss exceeded 1e10.")
         else:
@@ -406,4 +432,4 @@ class GradientDescentExplorer(Explorer):
         self.set_readout(
             f"learning rate &epsilon; = {learning_rate:.3g}; after {len(path.losses) - 1} of {n_steps} steps: "
             f"{s.labels[0]} = {theta[0]:.3f}, {s.labels[1]} = {theta[1]:.3f}, L = {path.losses[-1]:.4g} "
-            f"(start: L = {path.losses[0]:.4g}).{extra}")
+            f"(start: L = {path.losses[0]:.4g}; lowest possible L(&theta;*) = {s.min_loss:.4g}).{extra}")
