@@ -1361,9 +1361,11 @@ def check_shifted_onsets(answer, onsets_s, shift_ms: float, duration_s: float, *
     if value.shape == everything.shape and np.allclose(value, everything, atol=1e-3):
         return wrong("right shift, but some events now lie outside the clip: without rollover their sound is "
                      "gone, so they must be removed from the annotation.")
-    if value.shape == expected.shape and np.allclose(value, expected - 2 * shift_ms / 1000, atol=1e-3):
+    backwards = shift_annotations(onsets_s, -shift_ms, duration_s, rollover=rollover)
+    all_backwards = np.sort(np.asarray(onsets_s, dtype=float) - shift_ms / 1000)
+    if any(value.shape == b.shape and np.allclose(value, b, atol=1e-3) for b in (backwards, all_backwards)):
         return wrong("wrong direction: a positive shift moves events later (add the shift).")
-    if value.shape == expected.shape and np.allclose(value * 1000, expected, atol=1):
+    if value.shape == expected.shape and np.allclose(value, 1000 * expected, atol=1):
         return wrong("the times should be in seconds, not milliseconds.")
     return wrong(f"expected {len(expected)} onset time(s) in seconds. Add shift_ms / 1000 to each onset and keep "
                  f"only those inside [0, {duration_s:g}) s.")
@@ -1422,7 +1424,9 @@ def check_silence_fill(answer, S_db: np.ndarray):
     if np.isclose(value, expected, atol=0.5):
         return right(f"{expected:.1f} dB is this spectrogram's floor: the quietest value, what silence looks like.")
     if value == 0:
-        return wrong("0 dB means a power of 1 (full scale) here: louder than anything in this clip, not silence.")
+        below = float(np.mean(S_db < 0))
+        return wrong(f"0 dB means a power of 1 here, not silence: {below:.0%} of this spectrogram's cells are "
+                     "quieter than that, so a 0 dB mask looks like sound; silence is the floor.")
     if value > expected:
         return wrong(f"{value:g} dB is louder than the quietest cells; look at S_db.min().")
     return wrong(f"{value:g} dB is below anything in this spectrogram; silence here is its floor.")

@@ -408,7 +408,10 @@ def test_check_shifted_onsets():
     kept_all = aug.check_shifted_onsets([0.3, 0.7, 1.15], onsets, 200, 1.0)
     assert not kept_all.correct and "outside" in kept_all.message
     assert not aug.check_shifted_onsets(None, onsets, 200, 1.0).correct
-    assert not aug.check_shifted_onsets([300, 700], onsets, 200, 1.0).correct
+    in_ms = aug.check_shifted_onsets([300, 700], onsets, 200, 1.0)
+    assert not in_ms.correct and "milliseconds" in in_ms.message
+    backwards = aug.check_shifted_onsets([0.3, 0.75], onsets, 200, 1.0)
+    assert not backwards.correct and "direction" in backwards.message
     assert aug.check_shifted_onsets([0.3, 0.7, 0.15], onsets, 200, 1.0, rollover=True).correct
 
 

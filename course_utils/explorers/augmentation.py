@@ -282,6 +282,8 @@ class SpectrogramAugmentationExplorer(Explorer):
         self.controls["mask_width"].disabled = not masking
         self.controls["fill"].disabled = not masking
         self.controls["crop_scale"].disabled = transform != "random_resized_crop"
+        # only the pixel-level transform clips dB values; for the others the mapping changes nothing
+        self.controls["unit_range"].disabled = transform != "brightness_contrast"
         if sound != self._sound_name:
             self._sound_name = sound
             self.S = _log_mel(_sound(sound))
