@@ -144,3 +144,11 @@ def test_every_explorer_survives_every_value_of_every_control(name):
             control.value = value
             assert explorer.error is None, f"{name}.{control_name}={value!r}: {explorer.error!r}"
         control.value = start
+
+
+def test_the_explorer_table_lists_every_registered_explorer():
+    import course_utils.explorers as package
+
+    table = package.__doc__
+    for name in EXPLORERS:
+        assert f"``{name}``" in table, f"add {name!r} to the table in course_utils/explorers/__init__.py"
