@@ -232,15 +232,16 @@ class FramingExplorer(Explorer):
         self.tensor_image = self.ax_tensor.imshow(np.zeros((2, 2)), aspect="auto", cmap="RdBu_r",
                                                   interpolation="nearest", vmin=-1, vmax=1)
         self.tensor_marker = self.ax_tensor.axhline(0, color="C1", lw=1.5)
-        self.ax_tensor.set(xlabel="sample within frame (0 … W_f − 1)", ylabel="frame index (0 … N_f − 1)")
+        self.ax_tensor.set(xlabel="sample within frame (0 … W_f − 1)", ylabel="frames (rows) by start time (s)")
         self.ax_tensor.grid(False)
         _few_ticks(self.ax_all, self.ax_zoom, self.ax_tensor, n=3)
         self._signal = None
 
     def dynamic_artists(self):
-        # what the position slider changes; everything else changes only with the layout key (full redraw)
+        # what the hop and the position change; signal and block size change the axes (full redraw)
         return [self.zoom_span, self.selected_span, self.tail_span, self.zoom_line, self.frame_bars,
-                self.selected_bar, self.ax_zoom.title, self.tensor_marker]
+                self.selected_bar, self.ax_zoom.title, self.tensor_image, self.tensor_marker, self.ax_tensor.title,
+                *self.ax_tensor.spines.values()]
 
     def _hop(self, block_size, hop, hop_size):
         control = self.controls["hop_size"]
@@ -280,11 +281,12 @@ class FramingExplorer(Explorer):
         peak = self._peak
         lanes = min(self.lanes, -(-block_size // hop_size))  # enough rows that overlapping frames never touch
         lane_height = 0.8 * peak / lanes  # the bars take about 30 % of the panel's height
-        bottom = -1.05 * peak - (lanes + 0.3) * lane_height
-        if _layout_changed(self, (signal, block_size, hop_size, lanes)):
+        bottom = -1.15 * peak - 0.8 * peak
+        if _layout_changed(self, (signal, block_size)):
             self.ax_zoom.set_xlim(1000 * rel_lo / SR, 1000 * rel_hi / SR)
             self.ax_zoom.set_ylim(bottom, 1.1 * peak)
             self.ax_zoom.set_yticks([-round(peak, 2), 0, round(peak, 2)])
+            self.ax_tensor.set_xlim(-0.5, block_size - 0.5)
         all_lo, all_hi = self.ax_all.get_ylim()
         self.zoom_span.set_bounds(lo / SR, all_lo, (hi - lo) / SR, all_hi - all_lo)
 
@@ -320,10 +322,12 @@ class FramingExplorer(Explorer):
 
         shown = _thin(frames)
         self.tensor_image.set_data(shown)
-        self.tensor_image.set_extent((-0.5, block_size - 0.5, count - 0.5, -0.5))
+        # rows are frames, placed at their start times: the axis stays the same for every hop
+        self.tensor_image.set_extent((-0.5, block_size - 0.5, count * hop_size / SR, 0))
+        self.ax_tensor.set_ylim(DURATION, 0)
         limit = max(float(np.max(np.abs(y))), 1e-3)
         self.tensor_image.set_clim(-limit, limit)
-        self.tensor_marker.set_ydata([selected, selected])
+        self.tensor_marker.set_ydata([(selected + 0.5) * hop_size / SR] * 2)
         step_rows, step_cols = -(-count // shown.shape[0]), -(-block_size // shown.shape[1])
         thinning = [f"1 of every {k} {what}" for k, what in ((step_rows, "rows"), (step_cols, "columns")) if k > 1]
         self.ax_tensor.set_title(f"frame tensor X, shape ({count}, {block_size})"
@@ -390,6 +394,7 @@ class SpectrogramExplorer(Explorer):
         for ax in (self.ax_lin, self.ax_mel, self.ax_mfcc):
             ax.grid(False)
         _few_ticks(self.ax_lin, self.ax_mfcc)  # the mel axis has its own ticks in Hz
+        self.ax_mfcc.set_yticks([])  # rows change with N_feat; the title says which is which
         self._signal = None
 
     def dynamic_artists(self):
@@ -415,9 +420,8 @@ class SpectrogramExplorer(Explorer):
         df = frequency_resolution(SR, block_size)
         self.lin_image.set_extent((0, t_end, -df / 2, (top_bin - 0.5) * df))
         self.lin_image.set_clim(lin_db.max() - 80, lin_db.max())
-        if _layout_changed(self, (linear_fmax, n_mfcc)):  # axes and ticks depend on these only
+        if _layout_changed(self, (linear_fmax,)):  # the only control that changes an axis
             self.ax_lin.set_ylim(0, 5000 if linear_fmax else SR / 2)
-            self.ax_mfcc.set_yticks(np.unique(np.linspace(0, n_mfcc - 1, min(n_mfcc, 5)).round().astype(int)))
         # fixed limits (set_extent would otherwise move them): the clip is 5 s whatever the block and hop
         self.ax_lin.set_xlim(0, DURATION)
         self.ax_mel.set_xlim(0, DURATION)
@@ -439,7 +443,8 @@ class SpectrogramExplorer(Explorer):
         self.mfcc_image.set_data(_thin(shown.T, 400, 600))
         self.mfcc_image.set_extent((0, t_end, -0.5, n_mfcc - 0.5))
         self.mfcc_image.set_clim(-3, 3)
-        self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed", fontsize=9)
+        self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed: 0 (bottom) … {n_mfcc - 1}",
+                               fontsize=9)
 
         if signal != self._signal:
             self._signal = signal
