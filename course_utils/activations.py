@@ -662,6 +662,13 @@ def check_softmax(func) -> Check:
             return wrong(f"for {label} your function returned NaN or inf. Subtract each row's maximum "
                          "(keepdims=True) before np.exp.")
         sums = out.sum(axis=1)
+        with np.errstate(all="ignore"):
+            ratio = out / softmax(z)
+        if (not np.allclose(sums, 1.0, atol=1e-9) and np.all(np.isfinite(ratio))
+                and np.allclose(ratio, ratio[:, :1], rtol=1e-6)):
+            return wrong(f"for {label} the numerators are right but each row is divided by the wrong number: the "
+                         "denominator is the sum of the same exponentials, sum_j e^(+z_j) over the row (not "
+                         "e^(-z_j), the slide's sign slip).")
         if not np.allclose(sums, 1.0, atol=1e-9):
             return wrong(f"for {label} the rows sum to {np.round(sums, 4).tolist()}, not 1. Sum along the class axis "
                          "(axis=1 or -1, keepdims=True).")

@@ -452,6 +452,7 @@ def test_check_softmax():
     assert "NaN" in act.check_softmax(naive).message
     assert "sum" in act.check_softmax(wrong_axis).message
     assert not act.check_softmax(sign_slip)
+    assert "e^(-z_j)" in act.check_softmax(sign_slip).message
     assert "raised" in act.check_softmax(lambda z: 1 / 0).message
     assert "returns None" in act.check_softmax(lambda z: None).message
     assert not act.check_softmax(42)

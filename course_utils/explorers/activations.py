@@ -370,4 +370,7 @@ class LossExplorer(Explorer):
             f"{formula} = <b>{value:.4f}</b>; dL/dp = {g:.4g}."
             + (" The prediction lies outside [1e-7, 1 &minus; 1e-7]: it is clipped as in Keras, so the loss is "
                "finite and flat there (gradient 0)." if clipped and loss != "mse" else "")
-            + " The loss is smallest where the prediction equals the target.")
+            + " The loss is smallest where the prediction equals the target."
+            + (f" Here CCE = BCE + (1 &minus; y) ln 2 = BCE + {(1 - target) * np.log(2):.3f}: the same gradient, "
+               "and for a one-hot target (y = 1) the same curve, &minus;ln p."
+               if loss == "categorical_crossentropy" else ""))
