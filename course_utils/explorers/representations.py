@@ -216,7 +216,7 @@ class FramingExplorer(Explorer):
         self.ax_all.add_patch(self.all_fill)
         self.zoom_span = Rectangle((0, -1.0), 0, 2.0, color="C1", alpha=0.3, lw=0)
         self.ax_all.add_patch(self.zoom_span)
-        self.ax_all.set(xlim=(0, DURATION), ylim=(-1, 1), ylabel="whole clip", xlabel="time (s)", yticks=[])
+        self.ax_all.set(xlim=(0, DURATION), ylim=(-1.05, 1.05), ylabel="whole clip", xlabel="time (s)", yticks=[])
 
         (self.zoom_line,) = self.ax_zoom.plot([], [], lw=0.8, color="C0")
         self.selected_span = Rectangle((0, -1.0), 0, 2.0, color="C1", alpha=0.18, lw=0)
@@ -238,8 +238,8 @@ class FramingExplorer(Explorer):
         self._signal = None
 
     def dynamic_artists(self):
-        # what the hop and the position change; signal and block size change the axes (full redraw)
-        return [self.zoom_span, self.selected_span, self.tail_span, self.zoom_line, self.frame_bars,
+        # what signal, hop and position change; only the block size changes the axes (full redraw)
+        return [self.all_fill, self.zoom_span, self.selected_span, self.tail_span, self.zoom_line, self.frame_bars,
                 self.selected_bar, self.ax_zoom.title, self.tensor_image, self.tensor_marker, self.ax_tensor.title,
                 *self.ax_tensor.spines.values()]
 
@@ -269,7 +269,6 @@ class FramingExplorer(Explorer):
             self.all_fill.set_xy(np.column_stack([np.concatenate([t_s[0::2], t_s[0::2][::-1]]),
                                                   np.concatenate([upper, lower[::-1]])]))
             self._peak = max(float(np.max(np.abs(y))), 1e-3)
-            self.ax_all.set_ylim(-1.05 * self._peak, 1.05 * self._peak)
             self.players["clip"].set(y, SR, label=f"whole clip: {dict((v, k) for k, v in SIGNALS)[signal]}")
 
         # zoomed view: five blocks around the selected frame, with time measured from the frame's start, so
@@ -278,14 +277,14 @@ class FramingExplorer(Explorer):
         lo, hi = max(0, start + rel_lo), min(n, start + rel_hi)
         t_s, values = _envelope(y[lo:hi], start=lo - start)
         self.zoom_line.set_data(1000 * t_s, values)
-        peak = self._peak
+        peak = 1.0  # full scale: the amplitude axes are the same for every signal
         lanes = min(self.lanes, -(-block_size // hop_size))  # enough rows that overlapping frames never touch
         lane_height = 0.8 * peak / lanes  # the bars take about 30 % of the panel's height
         bottom = -1.15 * peak - 0.8 * peak
-        if _layout_changed(self, (signal, block_size)):
+        if _layout_changed(self, (block_size,)):
             self.ax_zoom.set_xlim(1000 * rel_lo / SR, 1000 * rel_hi / SR)
             self.ax_zoom.set_ylim(bottom, 1.1 * peak)
-            self.ax_zoom.set_yticks([-round(peak, 2), 0, round(peak, 2)])
+            self.ax_zoom.set_yticks([-1, 0, 1])
             self.ax_tensor.set_xlim(-0.5, block_size - 0.5)
         all_lo, all_hi = self.ax_all.get_ylim()
         self.zoom_span.set_bounds(lo / SR, all_lo, (hi - lo) / SR, all_hi - all_lo)
@@ -325,8 +324,7 @@ class FramingExplorer(Explorer):
         # rows are frames, placed at their start times: the axis stays the same for every hop
         self.tensor_image.set_extent((-0.5, block_size - 0.5, count * hop_size / SR, 0))
         self.ax_tensor.set_ylim(DURATION, 0)
-        limit = max(float(np.max(np.abs(y))), 1e-3)
-        self.tensor_image.set_clim(-limit, limit)
+        self.tensor_image.set_clim(-self._peak, self._peak)
         self.tensor_marker.set_ydata([(selected + 0.5) * hop_size / SR] * 2)
         step_rows, step_cols = -(-count // shown.shape[0]), -(-block_size // shown.shape[1])
         thinning = [f"1 of every {k} {what}" for k, what in ((step_rows, "rows"), (step_cols, "columns")) if k > 1]
@@ -500,7 +498,7 @@ class PatchExplorer(Explorer):
         self.ax_spec.add_collection(self.first_outlines)
         self.dropped = Rectangle((0, 0), 0, 0, facecolor="0.5", alpha=0.6, hatch="//", lw=0)
         self.ax_spec.add_patch(self.dropped)
-        self.ax_spec.set(xlabel="spectrogram frame", ylabel="mel band centre (Hz)")
+        self.ax_spec.set(xlabel="time (s); the frames are H_f / sr apart", ylabel="mel band centre (Hz)")
         _few_ticks(self.ax_spec)
         _mel_ticks(self.ax_spec, self.n_mels)
         self.ax_spec.grid(False)
@@ -515,8 +513,9 @@ class PatchExplorer(Explorer):
             self.patch_images.append(image)
 
     def dynamic_artists(self):
-        # the patch layout changes with W_p and H_p; the spectrogram and its axes only with signal and hop
-        return ([self.dropped, self.outlines, self.first_outlines, self.ax_spec.title] + self.patch_images
+        # everything but the axes themselves (drawn once: time in seconds, mel bands)
+        return ([self.spec_image, self.dropped, self.outlines, self.first_outlines, self.ax_spec.title]
+                + list(self.ax_spec.spines.values()) + self.patch_images
                 + [ax.title for ax in self.ax_patches]
                 + [spine for ax in self.ax_patches for spine in ax.spines.values()])
 
@@ -524,11 +523,13 @@ class PatchExplorer(Explorer):
         S = _mel_db(signal, self.block_size, hop_size, self.n_mels)
         count_frames = S.shape[1]
         lo, hi = float(S.max()) - 80, float(S.max())
+        frame_s = hop_size / SR  # frame i is drawn from its start i * H_f / sr, one hop wide
         self.spec_image.set_data(_pool_max(S, 400, 800))
-        self.spec_image.set_extent((-0.5, count_frames - 0.5, -0.5, self.n_mels - 0.5))
+        self.spec_image.set_extent((0, count_frames * frame_s, -0.5, self.n_mels - 0.5))
         self.spec_image.set_clim(lo, hi)
-        _layout_changed(self, (signal, hop_size))  # the spectrogram and its axes; the rest is redrawn each time
-        self.ax_spec.set_xlim(-0.5, count_frames - 0.5)
+        # a time axis in seconds stays the same for every hop, so the axes are drawn once
+        _layout_changed(self, ())
+        self.ax_spec.set_xlim(0, DURATION)
         self.ax_spec.set_ylim(-0.5, self.n_mels - 0.5 + self.lane_height * (self.max_lanes + 0.5))
 
         control = self.controls["patch_length"]
@@ -544,7 +545,7 @@ class PatchExplorer(Explorer):
 
         def outline(p):
             top = self.n_mels - 0.5 + lane_height * ((p % lanes) + 0.7)
-            x0, x1 = p * patch_hop - 0.5 + 0.3, p * patch_hop + patch_length - 0.5 - 0.3
+            x0, x1 = (p * patch_hop + 0.2) * frame_s, (p * patch_hop + patch_length - 0.2) * frame_s
             return [(x0, -0.5), (x0, top), (x1, top), (x1, -0.5)]
 
         shown = list(range(min(count, MAX_OUTLINES)))
@@ -552,7 +553,7 @@ class PatchExplorer(Explorer):
         self.outlines.set_segments([outline(p) for p in shown if p >= self.n_shown])
         self.first_outlines.set_segments([outline(p) for p in first])
         used = (count - 1) * patch_hop + patch_length
-        self.dropped.set_bounds(used - 0.5, -0.5, count_frames - used, self.n_mels)
+        self.dropped.set_bounds(used * frame_s, -0.5, (count_frames - used) * frame_s, self.n_mels)
         seconds = patch_length * hop_size / SR
         self.ax_spec.set_title(
             f"log-mel spectrogram {self.n_mels} × {count_frames} with {count} patches"
