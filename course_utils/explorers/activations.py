@@ -98,8 +98,10 @@ class NeuronExplorer(Explorer):
             point = -bias * w / norm**2
             direction = np.array([-w2, w1]) / norm
             self.zero_line.set_data(point[0] + t * direction[0], point[1] + t * direction[1])
-            self.arrow.xy = tuple(point + w / norm)
-            self.arrow.set_position(tuple(point))
+            # start on the line z = 0 if that is on the plane, else at the origin, so the arrow stays visible
+            start = point if np.abs(point).max() <= self.extent - 1.0 else np.zeros(2)
+            self.arrow.xy = tuple(start + w / norm)
+            self.arrow.set_position(tuple(start))
             self.arrow.set_visible(True)
         else:
             self.zero_line.set_data([], [])
