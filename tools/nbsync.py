@@ -1,6 +1,6 @@
 """Keep the notebooks consistent with the one place that knows the repository's URL.
 
-    python tools/nbsync.py sync    # rewrite each notebook's Colab cell, strip outputs, refresh README links
+    python tools/nbsync.py sync [NOTEBOOK ...]  # rewrite Colab cells, strip outputs, refresh README links
     python tools/nbsync.py check   # exit 1 (and say what differs) if anything is out of date
 
 The first code cell of every notebook is generated from ``course_utils/_project.py`` (``REPO_URL``,
@@ -121,8 +121,8 @@ def problems() -> list[str]:
     return found
 
 
-def sync() -> None:
-    for path in notebook_paths():
+def sync(paths=None) -> None:
+    for path in [Path(p).resolve() for p in paths] if paths else notebook_paths():
         nb = nbformat.read(path, as_version=4)
         new = synced(nb)
         nbformat.validate(new)
@@ -140,7 +140,7 @@ def sync() -> None:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "sync":
-        sync()
+        sync(sys.argv[2:])
     elif command == "check":
         issues = problems()
         print("\n".join(issues) if issues else "notebooks and README are in sync")
