@@ -237,8 +237,9 @@ class SpectrogramAugmentationExplorer(Explorer):
     """Computer-vision transforms (albumentations) on a log-mel spectrogram, before and after."""
 
     title = "Spectrogram augmentation with an image library (albumentations)"
-    help = ("Choose a transform and its parameters. Untick 'scale to [0, 1] and back' to see what happens "
-            "when dB values go straight into albumentations; choose the fill to see what a mask means in dB.")
+    help = ("Choose a transform and its parameters. With the brightness/contrast transform, untick 'scale to "
+            "[0, 1] and back' to see what happens when dB values go straight into albumentations (the other "
+            "transforms keep the values either way); choose the fill to see what a mask means in dB.")
     figsize = (10.0, 3.8)
 
     def __init__(self, **initial):
