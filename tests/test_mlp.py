@@ -498,3 +498,35 @@ def test_gradient_descent_explorer():
     assert "Diverged" in e.warning.get_text()
     e.controls["surface"].value = "double well (non-convex)"
     assert e.controls["start_0"].value == SURFACES["double well (non-convex)"].start[0]
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+@pytest.mark.parametrize("name,changes", [
+    ("playground", [("dataset", "spiral"), ("learning_rate", 1.0), ("epochs", 400), ("depth", 0), ("epochs", 1000)]),
+    ("gradient_descent", [("learning_rate", 0.01), ("surface", "double well (non-convex)"), ("n_steps", 150)]),
+])
+def test_cached_background_is_never_stale(name, changes):
+    e = EXPLORERS[name]()
+    for control, value in changes:
+        e.controls[control].value = value
+        cached = _pixels(e.snapshot())
+        e._background = None  # draw everything afresh
+        e._render()
+        assert np.array_equal(cached, _pixels(e.snapshot())), (control, value)
+        e.refresh()  # the next change starts from a cached background again
+
+
+def test_gradient_descent_explorer_created_on_another_surface_starts_there():
+    well = SURFACES["double well (non-convex)"]
+    e = EXPLORERS["gradient_descent"](surface="double well (non-convex)")
+    assert (e.controls["start_0"].value, e.controls["start_1"].value) == well.start
+    e = EXPLORERS["gradient_descent"](surface="double well (non-convex)", start_0=0.1, start_1=1.4)
+    assert (e.controls["start_0"].value, e.controls["start_1"].value) == (0.1, 1.4)
+    assert e.controls["start_1"].max == well.extent[3]
