@@ -229,8 +229,19 @@ class AudioAugmenter:
         """
         y = _check_signal(y)
         sr = _check_sr(sr)
-        with _seeded_globals(self._rng):
-            out = self.transform(samples=y.copy(), sample_rate=sr)
+        # a shift as long as the clip is meaningless (and audiomentations' fade fails on it): for a clip
+        # shorter than the largest shift, shifts are drawn from +-(n_samples - 1) samples instead
+        shifts = [t for t in self.transform.transforms if type(t).__name__ == "Shift"]
+        limit = (y.shape[0] - 1) / sr
+        saved = [(t.min_shift, t.max_shift) for t in shifts]
+        for t in shifts:
+            t.min_shift, t.max_shift = max(t.min_shift, -limit), min(t.max_shift, limit)
+        try:
+            with _seeded_globals(self._rng):
+                out = self.transform(samples=y.copy(), sample_rate=sr)
+        finally:
+            for t, (low, high) in zip(shifts, saved):
+                t.min_shift, t.max_shift = low, high
         self.last_applied = _applied(self.transform, sr)
         return _same_length(out, y.shape[0])
 
@@ -268,7 +279,8 @@ def make_audio_augmenter(*, shift_max_ms: float | None = 100.0, rollover: bool =
 
     Args:
         shift_max_ms: largest time shift in milliseconds; shifts are drawn from
-            [-shift_max_ms, +shift_max_ms] (positive = later). Range [0, 5000].
+            [-shift_max_ms, +shift_max_ms] (positive = later). Range [0, 5000]. For a clip shorter
+            than that, shifts are limited to its length minus one sample.
         rollover: whether samples shifted past one end re-enter at the other end (``True``) or are
             replaced by silence (``False``, the default: a word does not wrap around in real life).
         semitones: largest pitch shift in semitones; shifts are drawn from [-semitones, +semitones].
@@ -322,7 +334,8 @@ def time_shift(y: np.ndarray, sr: int, shift_ms: float, *, rollover: bool = Fals
         y: np.ndarray, shape (n_samples,), float mono audio.
         sr: sample rate in Hz.
         shift_ms: shift in milliseconds; positive moves the content later, negative earlier.
-            ``|shift_ms|`` <= 5000. The shift is ``round(shift_ms / 1000 * sr)`` samples.
+            ``|shift_ms|`` <= 5000. The shift is ``round(shift_ms / 1000 * sr)`` samples, fewer than
+            ``n_samples``.
         rollover: True: samples pushed out at one end come back in at the other (circular shift).
             False: they are dropped and the gap is filled with silence.
         fade_ms: length of the short fade at the seam (avoids a click), in ms; 0 switches it off.
@@ -340,6 +353,10 @@ def time_shift(y: np.ndarray, sr: int, shift_ms: float, *, rollover: bool = Fals
     fade_ms = _check_range("fade_ms", fade_ms, 0.0, 100.0)
     if 0 < fade_ms < 1000 * 0.00025:
         raise ValueError(f"fade_ms must be 0 or at least 0.25 ms, got {fade_ms!r}")
+    longest_ms = 1000 * (y.shape[0] - 1) / sr
+    if abs(round(shift_ms / 1000 * sr)) >= y.shape[0]:
+        raise ValueError(f"shift_ms must be shorter than the signal: |shift_ms| <= {longest_ms:.3f} ms for "
+                         f"{y.shape[0]} samples at {sr} Hz, got {shift_ms!r}")
     t = am.Shift(min_shift=shift_ms / 1000, max_shift=shift_ms / 1000, shift_unit="seconds",
                  rollover=bool(rollover), fade_duration=fade_ms / 1000, p=1.0)
     with _seeded_globals(np.random.default_rng(0)):

@@ -402,6 +402,18 @@ def test_check_noise_std(speech):
     assert aug.check_noise_std(np.std(noisy - speech), speech, 10).message  # close but not exact
 
 
+def test_shifts_longer_than_the_clip():
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, 2048).astype(np.float32)
+    with pytest.raises(ValueError, match="shift_ms"):
+        aug.time_shift(y, SR, 100.0)
+    assert aug.time_shift(y, SR, -1000 * 2047 / SR, rollover=True).shape == y.shape
+    augment = aug.make_audio_augmenter(shift_max_ms=300.0, semitones=None, snr_db=None, p=1.0, seed=0)
+    for _ in range(5):
+        out = augment(y, SR)
+        assert out.shape == y.shape and abs(augment.last_applied[0][1]["shift_ms"]) <= 1000 * 2047 / SR
+    assert augment.transform.transforms[0].max_shift == 0.3  # the configured range is kept
+
+
 def test_check_shifted_onsets():
     onsets = [0.1, 0.5, 0.95]
     assert aug.check_shifted_onsets([0.3, 0.7], onsets, 200, 1.0).correct
