@@ -40,7 +40,8 @@ Two representations (``FeatureParams.representation``):
 Feature cache
 -------------
 Features are stored under ``<course_utils.data.cache_dir()>/features/`` as one ``.npz`` file per
-key. The key is a SHA-256 of the feature parameters, the code's ``FEATURE_VERSION``, a fingerprint of
+key. The key is a SHA-256 of the feature parameters, the code's ``FEATURE_VERSION`` and a hash of the
+source of the modules the features come from (and of librosa's version), a fingerprint of
 the recordings (a BLAKE2 hash of every sample and the sample rate, plus the FSDD registry's checksum when
 the recordings come from FSDD) and, for augmented features, the augmentation settings, the number of
 copies and the seed. Changing any of these gives a new key, so a stale file is never read. Files are
@@ -369,11 +370,36 @@ def collection_fingerprint(collection) -> str:
     return h.hexdigest()
 
 
+def _code_fingerprint(augmented: bool) -> str:
+    """A hash of the code the features depend on: the course modules' source files and the libraries' versions.
+
+    Editing :mod:`course_utils.representations` or :mod:`course_utils.normalization` (or, for augmented
+    features, :mod:`course_utils.augmentation`), or installing another librosa/audiomentations, therefore
+    invalidates the cache as well.
+    """
+    import importlib.metadata as metadata
+
+    from course_utils import augmentation, normalization, representations
+
+    modules = [representations, normalization] + ([augmentation] if augmented else [])
+    packages = ["librosa", "numpy"] + (["audiomentations"] if augmented else [])
+    h = hashlib.sha256()
+    for module in modules:
+        h.update(Path(module.__file__).read_bytes())
+    for package in packages:
+        try:
+            h.update(f"{package}=={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(package.encode())
+    return h.hexdigest()
+
+
 def feature_cache_key(params: FeatureParams, fingerprint: str, *, augmentation: dict | None = None,
                       registry_digest: str | None = None) -> str:
-    """The cache key (hex SHA-256) of a feature set: parameters, code version, data and augmentation."""
-    description = {"version": FEATURE_VERSION, "params": asdict(params), "data": fingerprint,
-                   "registry": registry_digest, "augmentation": augmentation}
+    """The cache key (hex SHA-256) of a feature set: parameters, code, data and augmentation."""
+    description = {"version": FEATURE_VERSION, "code": _code_fingerprint(augmentation is not None),
+                   "params": asdict(params), "data": fingerprint, "registry": registry_digest,
+                   "augmentation": augmentation}
     return hashlib.sha256(json.dumps(description, sort_keys=True, default=str).encode()).hexdigest()
 
 

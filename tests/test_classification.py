@@ -166,6 +166,15 @@ def test_feature_cache_hit_and_invalidation(small, tmp_cache):
         assert not compute_features(small, params, n_jobs=1, progress=False).from_cache
     finally:
         cl.FEATURE_VERSION = old
+    # so does an edit of the modules the features are computed with
+    original = cl._code_fingerprint
+    try:
+        cl._code_fingerprint = lambda augmented: "edited representations.py"
+        assert not compute_features(small, params, n_jobs=1, progress=False).from_cache
+    finally:
+        cl._code_fingerprint = original
+    assert compute_features(small, params, n_jobs=1, progress=False).from_cache
+    assert cl._code_fingerprint(True) != cl._code_fingerprint(False)
     # no temporary files are left behind (written atomically)
     assert not list((tmp_cache / "features").glob("*.tmp"))
 
