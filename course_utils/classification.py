@@ -344,14 +344,12 @@ def _fsdd_registry_digest(collection) -> str | None:
 
     from course_utils.data import FSDD, cache_dir
 
-    root = (cache_dir() / FSDD.name).resolve()
-    try:
-        if collection.paths and all(Path(p).resolve().is_relative_to(root) for p in collection.paths):
-            text = resources.files("course_utils.registry").joinpath(FSDD.registry).read_bytes()
-            return hashlib.sha256(text).hexdigest()
-    except OSError:
+    folder = cache_dir() / FSDD.name
+    roots = tuple({os.path.abspath(folder) + os.sep, os.path.realpath(folder) + os.sep})
+    if not collection.paths or not all(os.path.abspath(p).startswith(roots) for p in collection.paths):
         return None
-    return None
+    text = resources.files("course_utils.registry").joinpath(FSDD.registry).read_bytes()
+    return hashlib.sha256(text).hexdigest()
 
 
 def collection_fingerprint(collection) -> str:
