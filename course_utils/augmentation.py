@@ -1023,6 +1023,8 @@ class LabelSafety:
         verdict: ``"safe"`` (the label keeps its meaning), ``"adjust"`` (usable only if the annotation is
             transformed too) or ``"unsafe"`` (the label loses its meaning).
         reason: one sentence why.
+
+    Notebook: ``03_data_augmentation.ipynb``.
     """
 
     augmentation: str
@@ -1159,6 +1161,8 @@ class ExperimentResult:
         p_value, p_value_noisy: exact McNemar test of "both models are equally accurate" on the clean and
             the noisy test clips: among the clips that exactly one model gets right, are the wins split
             evenly? (:func:`mcnemar_p_value`.)
+
+    Notebook: ``03_data_augmentation.ipynb``.
     """
 
     test_speaker: str

@@ -204,6 +204,8 @@ class Statistics:
         data_min, data_max: minimum and maximum of each group; same shape.
         mean, std: mean and standard deviation (with ``ddof``) of each group; same shape.
         axes: the reduced axes.
+
+    Notebook: ``02_data_normalization.ipynb``.
     """
 
     center: np.ndarray
@@ -424,6 +426,8 @@ class DescentPath:
         optimum: np.ndarray, shape ``(2,)``: the least-squares weights (closed form).
         curvatures: np.ndarray, shape ``(2,)``: eigenvalues of the loss's Hessian ``X^T X / N``, ascending;
             their ratio (the condition number) sets how elongated the contours are.
+
+    Notebook: ``02_data_normalization.ipynb``.
     """
 
     weights: np.ndarray
@@ -630,6 +634,8 @@ class PatchSet:
         speakers: np.ndarray of str, shape ``(n_recordings,)``.
         sr: sample rate in Hz.
         settings: the framing and patch parameters (:data:`PATCH_SETTINGS`).
+
+    Notebook: ``02_data_normalization.ipynb``.
     """
 
     patches: np.ndarray
