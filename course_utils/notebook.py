@@ -105,6 +105,9 @@ def setup_notebook(presentation: bool | None = None, seed: int = 0) -> NotebookS
     global _current
     import matplotlib
 
+    # TensorFlow, when a notebook imports it later, then prints only errors, not its start-up chatter.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
     if presentation is None:
         presentation = os.environ.get(PRESENTATION_ENV, "").strip().lower() in ("1", "true", "yes", "on")
     if not isinstance(presentation, bool):
