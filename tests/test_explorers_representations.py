@@ -14,6 +14,7 @@ from course_utils.representations import (
     mfcc_frames,
     n_frames,
     n_patches,
+    samples_to_ms,
 )
 from course_utils.widgets import EXPLORERS, sweep_values
 
@@ -196,6 +197,9 @@ def test_patch_readout(patches, hop_size, length, hop):
     count = n_patches(count_frames, length, hop)
     assert _bold_number(patches.readout.value) == count
     assert f"{count} × {patches.n_mels} × {length}" in patches.readout.value
+    # a patch spans from its first frame's start to its last frame's end
+    span = samples_to_ms((length - 1) * hop_size + patches.block_size, ex.SR) / 1000
+    assert f"one patch covers {length} frames = {span:.2f} s" in patches.readout.value
     shown = [image for image in patches.patch_images if image.get_visible()]
     assert len(shown) == min(count, patches.n_shown)
     S = ex._mel_db(patches.controls["signal"].value, patches.block_size, hop_size, patches.n_mels)

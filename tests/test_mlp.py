@@ -468,7 +468,7 @@ def test_playground_shows_divergence_instead_of_crashing():
     e = EXPLORERS["playground"](activation="linear", depth=6, width=32, learning_rate=10.0, batch_size=1, epochs=50)
     assert e.error is None
     assert e.net.history.diverged
-    assert "diverged" in e.readout.value
+    assert "diverged" in e.readout.value and ".." not in e.readout.value
     assert e.warning.get_visible()
     e.controls["learning_rate"].value = 0.01  # lowering the rate restarts from fresh weights
     assert not e.net.history.diverged and e.error is None
@@ -496,6 +496,10 @@ def test_gradient_descent_explorer():
     e.controls["surface"].value = "line fit (convex)"
     e.controls["learning_rate"].value = 3.0
     assert "Diverged" in e.warning.get_text()
+    start = (e.controls["start_0"].value, e.controls["start_1"].value)
+    path = gradient_descent("line fit (convex)", start, 3.0, e.controls["n_steps"].value)
+    assert path.diverged
+    assert f"stopped after {len(path.losses) - 1} steps" in e.warning.get_text()
     e.controls["surface"].value = "double well (non-convex)"
     assert e.controls["start_0"].value == SURFACES["double well (non-convex)"].start[0]
 

@@ -299,7 +299,7 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
                        f"{100 * history.test_accuracy[-1]:.0f}% (test)")
         elif history.diverged:
             numbers = (f"<span style='color:#b3261e'><b>Training diverged at epoch {history.diverged_epoch}</b>: the "
-                       "loss became NaN or infinite. Lower the learning rate (training restarts) or press Reset."
+                       "loss became NaN or infinite. Lower the learning rate (training restarts) or press Reset"
                        "</span>")
         else:
             numbers = "epoch 0: untrained network (Glorot-uniform weights, zero biases)"
@@ -420,7 +420,8 @@ class GradientDescentExplorer(_CachedBackground, Explorer):
         # whole decades, so that most redraws reuse the cached background
         self.ax_loss.set_ylim(10 ** np.floor(np.log10(low)), 10 ** np.ceil(np.log10(high * 1.01)))
         if path.diverged:
-            self.warning.set_text(f"Diverged after {len(path.losses) - 1} steps:\nthe loss exceeded 1e10.")
+            self.warning.set_text(f"Diverged: step {len(path.losses)} would have\npushed the loss above 1e10,\n"
+                                  f"so the run stopped after {len(path.losses) - 1} steps.")
         else:
             self.warning.set_text("")
         theta = path.thetas[-1]

@@ -554,7 +554,7 @@ class PatchExplorer(Explorer):
         self.first_outlines.set_segments([outline(p) for p in first])
         used = (count - 1) * patch_hop + patch_length
         self.dropped.set_bounds(used * frame_s, -0.5, (count_frames - used) * frame_s, self.n_mels)
-        seconds = patch_length * hop_size / SR
+        seconds = ((patch_length - 1) * hop_size + self.block_size) / SR  # first frame's start to last frame's end
         self.ax_spec.set_title(
             f"log-mel spectrogram {self.n_mels} × {count_frames} with {count} patches"
             + (f" (first {MAX_OUTLINES} outlined)" if count > MAX_OUTLINES else ""), fontsize=9)
@@ -575,7 +575,7 @@ class PatchExplorer(Explorer):
         self.set_readout(
             f"N_p = ⌊(N_f − W_p) / H_p⌋ + 1 = ⌊({count_frames} − {patch_length}) / {patch_hop}⌋ + 1 = "
             f"<b>{count}</b> patches &nbsp;→&nbsp; X ∈ R<sup>{count} × {self.n_mels} × {patch_length}</sup> "
-            f"(N_p × F × W_p)<br>one patch covers {patch_length} frames ≈ {seconds:.2f} s "
+            f"(N_p × F × W_p)<br>one patch covers {patch_length} frames = {seconds:.2f} s of sound "
             f"(frames {hop_size} samples apart, blocks of {self.block_size}); "
             f"patch overlap {overlap_percent(patch_length, patch_hop):.0f} %; "
             f"{count_frames - used} frames at the end are in no patch"
