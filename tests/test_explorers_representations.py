@@ -200,6 +200,11 @@ def test_patch_readout(patches, hop_size, length, hop):
     # a patch spans from its first frame's start to its last frame's end
     span = samples_to_ms((length - 1) * hop_size + patches.block_size, ex.SR) / 1000
     assert f"one patch covers {length} frames = {span:.2f} s" in patches.readout.value
+    if hop > length:  # a gap, not a negative overlap
+        assert f"the {hop - length} frames between two patches are skipped" in patches.readout.value
+        assert "overlap -" not in patches.readout.value
+    else:
+        assert f"patch overlap {100 * (length - hop) / length:.0f} %" in patches.readout.value
     shown = [image for image in patches.patch_images if image.get_visible()]
     assert len(shown) == min(count, patches.n_shown)
     S = ex._mel_db(patches.controls["signal"].value, patches.block_size, hop_size, patches.n_mels)

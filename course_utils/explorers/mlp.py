@@ -369,6 +369,10 @@ class GradientDescentExplorer(_CachedBackground, Explorer):
             lines = self.ax_map.contour(gx, gy, loss, levels=levels, colors="white", linewidths=0.5, alpha=0.6)
             self.contours[name] = (filled, lines)
         self.ax_map.grid(False)
+        # one decimal on every surface: the layout is frozen after the first draw, so tick labels must not get
+        # wider when the surface changes (the axis label would be cut off)
+        self.ax_map.xaxis.set_major_formatter("{x:.1f}")
+        self.ax_map.yaxis.set_major_formatter("{x:.1f}")
         (self.path_line,) = self.ax_map.plot([], [], "-o", color="white", mec="black", ms=3.5, lw=1.2)
         (self.start_dot,) = self.ax_map.plot([], [], "s", color="#e76f51", ms=8, mec="black", label="start")
         (self.end_dot,) = self.ax_map.plot([], [], "*", color="#f4d35e", ms=14, mec="black", label="last step")

@@ -577,8 +577,8 @@ class PatchExplorer(Explorer):
             f"<b>{count}</b> patches &nbsp;→&nbsp; X ∈ R<sup>{count} × {self.n_mels} × {patch_length}</sup> "
             f"(N_p × F × W_p)<br>one patch covers {patch_length} frames = {seconds:.2f} s of sound "
             f"(frames {hop_size} samples apart, blocks of {self.block_size}); "
-            f"patch overlap {overlap_percent(patch_length, patch_hop):.0f} %; "
-            f"{count_frames - used} frames at the end are in no patch"
-            + ("; the hop is larger than the patch, so frames between patches are skipped"
-               if patch_hop > patch_length else "")
+            + (f"patch overlap {overlap_percent(patch_length, patch_hop):.0f} %; " if patch_hop <= patch_length
+               else f"no overlap: the hop is larger than the patch, so the {patch_hop - patch_length} frames "
+                    "between two patches are skipped; ")
+            + f"{count_frames - used} frames at the end are in no patch"
         )
