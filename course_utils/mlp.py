@@ -19,9 +19,9 @@ every number with Keras/TensorFlow. This module holds what it needs:
 
 Conventions (the same as Keras): a batch of inputs is a matrix ``X`` of shape ``(n_examples, n_inputs)``
 with one example per **row**, so layer l computes ``Z = A_prev @ W + b`` with ``W`` of shape
-``(n_inputs_of_layer, n_units)``. The lecture writes the same thing for one example as a column vector,
-``z = W^T a + b`` in this layout, or ``z = W a + b`` with the transposed matrix ``W`` of shape
-``(n_units, n_inputs_of_layer)``.
+``(n_inputs_of_layer, n_units)`` (Keras's *kernel*). For one example as a column vector ``a`` this is
+``z = W^T a + b``; the lecture writes it as ``z^(l) = W^(l) a^(l-1) + b^(l)``, where its weight matrix
+``W^(l)``, of shape ``(n_units, n_inputs_of_layer)``, is the transpose of the kernel.
 """
 
 from __future__ import annotations
