@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from course_utils.notebook import setup_notebook  # noqa: E402
-from course_utils.widgets import EXPLORERS, sweep_values  # noqa: E402
+from course_utils.widgets import EXPLORERS, time_controls  # noqa: E402
 
 
 def stats(values) -> str:
@@ -82,27 +82,16 @@ def bench_keras(explorer, repeats: int):
     return float(np.median(times))
 
 
-def bench_controls(rounds: int = 1) -> None:
+def bench_controls() -> None:
     for name in ("tone", "playground", "gradient_descent"):
         explorer = EXPLORERS[name]()
         print(f"\n{name}: per control change (sweep up and down, wall incl. PNG / cpu)")
-        for control_name, control in explorer.controls.items():
-            values = sweep_values(control)
-            original = control.value
-            wall, cpu = [], []
-            for _ in range(rounds):
-                for value in values + values[-2::-1]:
-                    if value == control.value:
-                        continue
-                    c0 = time.process_time()
-                    control.value = value
-                    cpu.append((time.process_time() - c0) * 1000)
-                    wall.append(explorer.last_update_ms)
-                    if explorer.error is not None:
-                        print(f"  ! {control_name}={value!r}: {explorer.error!r}")
-            control.value = original
-            if wall:
-                print(f"  {control_name:<15} n={len(wall):3d}  wall {stats(wall)}   cpu {stats(cpu)}")
+        for control_name, result in time_controls(explorer, rounds=1).items():
+            if result["wall_ms"]:
+                print(f"  {control_name:<15} n={len(result['wall_ms']):3d}  wall {stats(result['wall_ms'])}"
+                      f"   cpu {stats(result['cpu_ms'])}")
+            for value, error in result["errors"]:
+                print(f"  ! {control_name}={value!r}: {error}")
 
 
 def main() -> None:

@@ -139,11 +139,35 @@ def test_every_explorer_survives_every_value_of_every_control(name):
     assert explorer.snapshot().startswith(b"\x89PNG")
     assert isinstance(explorer.widget, widgets.Widget)
     for control_name, control in explorer.controls.items():
-        start = control.value
+        before = explorer.values()
+        with explorer.hold():
+            for other, value in explorer.sweep_requires.get(control_name, {}).items():
+                explorer.controls[other].value = value
         for value in sweep_values(control, max_values=4):
             control.value = value
             assert explorer.error is None, f"{name}.{control_name}={value!r}: {explorer.error!r}"
-        control.value = start
+        with explorer.hold():
+            for other, value in before.items():
+                explorer.controls[other].value = value
+
+
+def test_time_controls_times_every_control_and_restores_values():
+    explorer = EXPLORERS["tone"]()
+    before = explorer.values()
+    results = cw.time_controls(explorer, rounds=1, max_values=3)
+    assert set(results) == {"frequency", "amplitude"}
+    for result in results.values():
+        assert len(result["wall_ms"]) == len(result["cpu_ms"]) >= 2 and result["errors"] == []
+        assert all(wall > 0 for wall in result["wall_ms"])
+    assert explorer.values() == before
+
+
+def test_blitted_picture_equals_a_full_redraw():
+    blitted = EXPLORERS["tone"](frequency=300.0)
+    blitted.controls["frequency"].value = 2000.0  # drawn on the cached background
+    full = EXPLORERS["tone"](frequency=2000.0)     # drawn from scratch
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(blitted.snapshot()))),
+                          np.asarray(Image.open(io.BytesIO(full.snapshot()))))
 
 
 def test_the_explorer_table_lists_every_registered_explorer():

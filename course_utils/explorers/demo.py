@@ -41,6 +41,10 @@ class ToneExplorer(Explorer):
         self.ax_spec.set(xscale="log", xlim=(30, self.sr / 2), ylim=(-100, 5), xlabel="frequency (Hz)",
                          ylabel="magnitude (dB)", title="spectrum")
 
+    def dynamic_artists(self):
+        # Only the two curves change: axes, ticks and labels are drawn once (see Explorer.dynamic_artists).
+        return [self.wave_line, self.spec_line]
+
     def update(self, frequency, amplitude):
         y = tone(frequency, self.duration, self.sr, amplitude=amplitude)
         self.wave_line.set_ydata(y[: len(self.wave_line.get_xdata())])
