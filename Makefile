@@ -19,7 +19,7 @@ ifneq ($(wildcard $(SHARED_DATA)/librosa),)
 export LIBROSA_DATA_DIR ?= $(SHARED_DATA)/librosa
 endif
 export NO_ALBUMENTATIONS_UPDATE := 1
-export TF_CPP_MIN_LOG_LEVEL ?= 2
+export TF_CPP_MIN_LOG_LEVEL ?= 3
 
 .PHONY: lab test env browser bench clean-notebooks
 

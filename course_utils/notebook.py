@@ -105,8 +105,9 @@ def setup_notebook(presentation: bool | None = None, seed: int = 0) -> NotebookS
     global _current
     import matplotlib
 
-    # TensorFlow, when a notebook imports it later, then prints only errors, not its start-up chatter.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # TensorFlow, when a notebook imports it later, then keeps its C++ start-up log (which on a machine
+    # without a GPU includes a harmless CUDA error line) to itself; Python errors still show as usual.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
     if presentation is None:
         presentation = os.environ.get(PRESENTATION_ENV, "").strip().lower() in ("1", "true", "yes", "on")

@@ -194,6 +194,7 @@ class FramingExplorer(Explorer):
     figsize = (9.5, 4.3)
     player_names = ("clip", "selected frame")
     zoom_blocks = 5  # the zoomed view spans this many blocks around the selected frame
+    sweep_requires = {"hop_size": {"hop": None}}  # the hop in samples acts only in "in samples" mode
     lanes = 8  # overlapping frames are drawn in this many rows of bars
 
     def make_controls(self):
