@@ -123,6 +123,17 @@ DEFAULT_AUGMENTATION = {"shift_max_ms": 100.0, "semitones": 2.0, "snr_db": (15.0
 # --------------------------------------------------------------------------------------------------
 # validation helpers
 
+def _as_whole_number(answer):
+    """``answer`` as an int if it is a whole number (``30``, ``30.0``, ``np.int64(30)``), else ``None``."""
+    if isinstance(answer, (bool, np.bool_)):
+        return None
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return int(value) if np.isfinite(value) and value == int(value) else None
+
+
 def _check_int(name: str, value, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {value!r}")
@@ -730,8 +741,15 @@ class CurvePlot:
             "val_accuracy": ax_acc.plot([], [], "-", color="C1", label="validation")[0],
             "val_file_accuracy": ax_acc.plot([], [], ":", color="C1", lw=2, label="validation, per file")[0],
         }
+        from matplotlib.ticker import FormatStrFormatter, MaxNLocator
+
         ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", title="loss")
         ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy", ylim=(0, 1.01))
+        for ax in (ax_loss, ax_acc):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+        # Same tick-label width whatever the loss range, so the training panel's frozen layout (fixed
+        # after its first draw) keeps room for the axis label.
+        ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%.2f"))
         ax_loss.legend(loc="upper right", fontsize="small")
         ax_acc.legend(loc="lower right", fontsize="small")
         self.reset(10)
@@ -1063,8 +1081,9 @@ def plot_class_balance(collection, ax=None):
         counts = np.bincount(collection.labels[collection.speakers == name], minlength=len(collection.class_names))
         ax.bar(collection.class_names, counts, bottom=bottom, label=name, color=f"C{k}")
         bottom += counts
-    ax.set(xlabel="class", ylabel="recordings", title="class balance (stacked by speaker)")
-    ax.legend(fontsize="small", ncol=3, loc="lower right")
+    ax.set(xlabel="class", ylabel="recordings", title="class balance (stacked by speaker)",
+           ylim=(0, 1.3 * bottom.max()))  # head room for the legend, which must not hide bars
+    ax.legend(fontsize="small", ncol=3, loc="upper center")
     return ax
 
 
@@ -1218,9 +1237,12 @@ def check_file_decision(answer, example_probs, file_index) -> Check:
     files, file_probs = aggregate_by_file(example_probs, file_index)
     expected = file_probs.argmax(axis=1)
     try:
-        answer = np.asarray(answer).astype(int).ravel()
+        values = np.asarray(answer, dtype=float).ravel()
     except (TypeError, ValueError):
         return wrong(f"the answer should be an array of integers, got {answer!r}.")
+    if not np.all(np.isfinite(values) & (values == np.round(values))):
+        return wrong(f"the answer should be class numbers (whole numbers), got {answer!r}.")
+    answer = values.astype(int)
     if answer.shape != expected.shape:
         return wrong(f"there are {len(files)} files, so the answer needs {len(files)} classes, got {answer.size}.")
     if np.array_equal(answer, expected):
@@ -1258,10 +1280,9 @@ def check_mlp_params(answer, n_features: int = 26, width: int = 64, depth: int =
     if answer is None:
         return wrong("replace None by the number of trainable parameters.")
     expected = count_mlp_params(n_features, width, depth, n_classes)
-    try:
-        value = int(answer)
-    except (TypeError, ValueError):
-        return wrong(f"the answer should be an integer, got {answer!r}.")
+    value = _as_whole_number(answer)
+    if value is None:
+        return wrong(f"the answer should be a whole number, got {answer!r}.")
     if value == expected:
         return right(f"{expected} parameters: each Dense layer has (inputs + 1) x units (one bias per unit).")
     no_bias = sum(a * b for a, b in zip([n_features] + [width] * depth, [width] * depth + [n_classes]))
@@ -1278,10 +1299,9 @@ def check_n_feature_frames(answer, n_samples: int = 4000, block_size: int = 256,
     from course_utils.representations import n_frames
 
     expected = n_frames(n_samples, block_size, hop_size)
-    try:
-        value = int(answer)
-    except (TypeError, ValueError):
-        return wrong(f"the answer should be an integer, got {answer!r}.")
+    value = _as_whole_number(answer)
+    if value is None:
+        return wrong(f"the answer should be a whole number, got {answer!r}.")
     if value == expected:
         return right(f"1 + floor(({n_samples} - {block_size}) / {hop_size}) = {expected} frames, "
                      f"so this recording adds {expected} training examples.")

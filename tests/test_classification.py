@@ -405,6 +405,8 @@ def test_check_file_decision():
     assert not vote.correct and "majority vote" in vote.message
     assert not check_file_decision(None, probs, index).correct
     assert not check_file_decision([0], probs, index).correct
+    assert check_file_decision(np.array([0.0, 1.0]), probs, index).correct  # whole numbers as floats are fine
+    assert "whole numbers" in check_file_decision([0.4, 1.7], probs, index).message  # not truncated to [0, 1]
 
 
 def test_check_speaker_split(fsdd):
@@ -423,12 +425,17 @@ def test_check_mlp_params_against_keras():
     assert "biases" in check_mlp_params(26 * 64 + 64 * 64 + 64 * 10).message
     assert not check_mlp_params(None).correct
     assert not check_mlp_params("many").correct
+    assert not check_mlp_params(model.count_params() + 0.5).correct  # not truncated to the right count
+    assert not check_mlp_params(True).correct
 
 
 def test_check_n_feature_frames():
     assert check_n_feature_frames(30).correct  # 1 + (4000 - 256) // 128
     assert not check_n_feature_frames(31).correct  # padded count
     assert not check_n_feature_frames(None).correct
+    assert check_n_feature_frames(30.0).correct
+    assert not check_n_feature_frames(30.7).correct  # int(30.7) == 30 must not count as right
+    assert not check_n_feature_frames(float("nan")).correct
 
 
 # ---------------------------------------------------------------------------------------------- training panel
@@ -465,6 +472,12 @@ def test_training_panel_sliders_do_not_train_and_button_does(small, tmp_cache):
     table = panel.results()
     assert list(table.index) == [1, 2] and "test acc (files)" in table
     assert "<table" in panel.table.value and table["representation"].nunique() == 2
+    # the layout follows the curves during training only; afterwards it is frozen again for the sliders
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    assert not isinstance(panel.fig.get_layout_engine(), ConstrainedLayoutEngine)
+    ticks = panel.curves.ax_loss.get_xticks()
+    assert np.allclose(ticks, np.round(ticks))  # whole epochs on the x axis
 
 
 def cl_panel_representations():

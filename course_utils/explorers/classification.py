@@ -124,11 +124,18 @@ class TrainingPanel(Explorer):
         self.progress.bar_style = "info"
         self.caption.set_text(f"run {len(self.runs) + 1}: training…")
         self._figure_changed = True
-        result = run_experiment(features, train_idx, test_idx, monitor=self, seed=len(self.runs),
-                                n_classes=len(self._collection.class_names),
-                                width=values["width"], depth=values["depth"],
-                                learning_rate=values["learning_rate"], epochs=values["epochs"],
-                                batch_size=values["batch_size"])
+        # While training, let constrained layout follow the axes' tick labels (the loss range changes from
+        # run to run); an epoch takes far longer than the layout. Frozen again for the sliders afterwards.
+        self.fig.set_layout_engine("constrained")
+        try:
+            result = run_experiment(features, train_idx, test_idx, monitor=self, seed=len(self.runs),
+                                    n_classes=len(self._collection.class_names),
+                                    width=values["width"], depth=values["depth"],
+                                    learning_rate=values["learning_rate"], epochs=values["epochs"],
+                                    batch_size=values["batch_size"])
+        except BaseException:
+            self.fig.set_layout_engine("none")  # the button then shows the error and redraws
+            raise
         self.last_result = result
         self.runs.append({
             "run": len(self.runs) + 1,
@@ -145,6 +152,8 @@ class TrainingPanel(Explorer):
         self.caption.set_text(f"run {len(self.runs)}: test accuracy {result.evaluation.file_accuracy:.3f} "
                               f"(files), train {result.train_file_accuracy:.3f}")
         self._figure_changed = True
+        self._render()  # the final picture, laid out once more
+        self.fig.set_layout_engine("none")
         self.progress.bar_style = "success"
         self.table.value = self.results().to_html(float_format=lambda v: f"{v:.3g}", border=0)
 
