@@ -293,9 +293,14 @@ class AudioCollection:
 
     def __repr__(self) -> str:
         seconds = sum(len(y) for y in self.audio) / self.sr if self.audio else 0.0
+
+        def count(n: int, singular: str, plural: str) -> str:
+            return f"{n} {singular if n == 1 else plural}"
+
         return (
-            f"AudioCollection({len(self)} recordings, {len(self.class_names)} classes, "
-            f"{len(set(self.speakers.tolist()))} speakers, sr={self.sr} Hz, {seconds:.1f} s of audio)"
+            f"AudioCollection({count(len(self), 'recording', 'recordings')}, "
+            f"{count(len(self.class_names), 'class', 'classes')}, "
+            f"{count(len(set(self.speakers.tolist())), 'speaker', 'speakers')}, sr={self.sr} Hz, {seconds:.1f} s of audio)"
         )
 
     def subset(self, index) -> AudioCollection:
