@@ -5,6 +5,8 @@ Notebook: ``04_neurons_activations_losses.ipynb``.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 from matplotlib.ticker import FixedFormatter, FixedLocator, FormatStrFormatter, MaxNLocator, NullLocator
 
@@ -22,6 +24,15 @@ def _few_ticks(*axes, n: int = 5) -> None:
             if axis.get_scale() == "linear":
                 axis.set_major_locator(MaxNLocator(n))
             axis.set_minor_locator(NullLocator())
+
+
+def _one_blas_thread():
+    """A context that runs NumPy's matrix products on one thread (threadpoolctl comes with scikit-learn)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - without it the products simply use the default threads
+        return nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 _FORMULAS = {
@@ -71,10 +82,9 @@ class NeuronExplorer(Explorer):
         self.z_axis = z
         (self.f_line,) = self.ax_f.plot(z, z, lw=2, color="C0")
         self.span = self.ax_f.axvspan(-1, 1, color="C1", alpha=0.2, label="z over the plane")
-        self.ax_f.axhline(0, color="0.6", lw=0.8)
-        self.ax_f.axvline(0, color="0.6", lw=0.8)
+        self.f_axes_lines = [self.ax_f.axhline(0, color="0.6", lw=0.8), self.ax_f.axvline(0, color="0.6", lw=0.8)]
         self.ax_f.set(xlabel="pre-activation z", ylabel="f(z)", xlim=(-10, 10), title="activation")
-        self.ax_f.legend(loc="upper left", fontsize=8)
+        self.f_legend = self.ax_f.legend(loc="upper left", fontsize=8)
         _few_ticks(self.ax_f)
         self.ax_f.yaxis.set_label_coords(-0.11, 0.5)  # tick labels widen (to "10.0") after the layout is frozen
         self.ax_plane.grid(False)
@@ -82,6 +92,20 @@ class NeuronExplorer(Explorer):
             axis.set_major_locator(FixedLocator([-3, -2, -1, 0, 1, 2, 3]))
         self.colorbar.locator = MaxNLocator(5)
         self.colorbar.minorticks_off()
+        # Lay the figure out once with about the widest tick labels it shows ("-0.15" on the colour bar, "10" on
+        # the right), then freeze it: the layout then does not depend on the initial values, and a blitted
+        # picture equals a freshly built one (see Explorer.dynamic_artists).
+        self.plane_image.set_clim(-0.3, 0.3)
+        self.ax_f.set_ylim(-1.2, 10.2)
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+
+    def dynamic_artists(self):
+        # The colour bar follows the output range on every change, so its axes (a few tick labels) is redrawn
+        # as one artist; so is the y axis of the right panel, whose limits follow the activation. Nothing else
+        # ever changes, so no change needs a full redraw.
+        return [self.plane_image, self.zero_line, *self.ax_plane.spines.values(), self.arrow, self.colorbar.ax,
+                self.span, self.ax_f.yaxis, *self.f_axes_lines, self.f_line, self.f_legend]
 
     def update(self, w1, w2, bias, activation):
         w = np.array([w1, w2])
@@ -177,12 +201,19 @@ class ActivationsExplorer(Explorer):
         _few_ticks(self.ax_f, self.ax_stack)
         self._cache = {}
 
+    def dynamic_artists(self):
+        # every limit is fixed: only the curves, the dots and the right panel's title change (never a full
+        # redraw); the legend is drawn again over the curves
+        return [*self.grey_lines.values(), self.f_line, self.df_line, self.f_dot, self.df_dot, self.ax_f.get_legend(),
+                self.std_line, self.mean_line, self.ax_stack.title]
+
     def _stack(self, activation, weight_scale):
         key = (activation, round(weight_scale, 3))
         if key not in self._cache:
-            self._cache[key] = deep_stack_statistics(activation, n_layers=self.n_layers, width=self.width,
-                                                     n_samples=self.n_samples,
-                                                     weight_std=weight_scale / np.sqrt(self.width), rng=0)
+            with _one_blas_thread():  # 30 small products: threads only add overhead on a busy machine
+                self._cache[key] = deep_stack_statistics(activation, n_layers=self.n_layers, width=self.width,
+                                                         n_samples=self.n_samples,
+                                                         weight_std=weight_scale / np.sqrt(self.width), rng=0)
         return self._cache[key]
 
     def update(self, activation, z, weight_scale, compare):
@@ -237,7 +268,7 @@ class SoftmaxExplorer(Explorer):
         self.ax_z, self.ax_p = fig.subplots(1, 2)
         x = np.arange(len(self.class_names))
         self.z_bars = self.ax_z.bar(x, np.zeros(len(x)), color="C0")
-        self.ax_z.axhline(0, color="0.4", lw=0.8)
+        self.z_zero = self.ax_z.axhline(0, color="0.4", lw=0.8)
         self.ax_z.set(xticks=x, xticklabels=self.class_names, ylim=(-5.5, 5.5), ylabel="logit z", title="logits")
         self.p_bars = self.ax_p.bar(x, np.zeros(len(x)), color="C1")
         self.ax_p.axhline(1 / len(x), color="0.5", lw=1, ls=":", label="uniform")
@@ -248,6 +279,10 @@ class SoftmaxExplorer(Explorer):
         _few_ticks(self.ax_z, self.ax_p)
         self.ax_z.xaxis.set_major_locator(FixedLocator(x))
         self.ax_p.xaxis.set_major_locator(FixedLocator(x))
+
+    def dynamic_artists(self):
+        # fixed limits: the bars and their numbers change (the zero line is redrawn over the logit bars)
+        return [*self.z_bars, self.z_zero, *self.p_bars, *self.p_texts]
 
     def update(self, z_speech, z_music, z_noise, z_silence, temperature):
         z = np.array([z_speech, z_music, z_noise, z_silence])
@@ -308,6 +343,12 @@ class LossExplorer(Explorer):
         self.ax_loss.yaxis.set_label_coords(-0.1, 0.5)
         self.ax_grad.yaxis.set_label_coords(-0.12, 0.5)
 
+    def dynamic_artists(self):
+        # the curves, dots and the target line (the legend is drawn again over them); the limits change only
+        # between MSE and the cross-entropies (a full redraw then, see ``update``)
+        return [*self.grey.values(), self.loss_line, self.loss_dot, self.target_line, self.ax_loss.get_legend(),
+                self.grad_line, self.grad_dot]
+
     @staticmethod
     def _pair(name, y, p):
         """Arrays (y_true, y_pred) of one sample for loss ``name``, target y and prediction(s) p."""
@@ -337,6 +378,9 @@ class LossExplorer(Explorer):
         losses, grads = self._curves(loss, target)
         self.loss_line.set_ydata(losses)
         # MSE of values in [0, 1] stays below 1; cross-entropies reach ~16 at the clip, so show up to 6
+        if (loss == "mse") != getattr(self, "_drawn_mse", None):  # new limits and ticks: redraw everything
+            self._drawn_mse = loss == "mse"
+            self.request_full_draw()
         if loss == "mse":
             self.ax_loss.set_ylim(0, 1.1)
             self.ax_loss.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))

@@ -60,9 +60,13 @@ class NormalizationExplorer(Explorer):
         self._fixed = [np.asarray(self.test.patches[self.test.recording == i]) for i in others]
         self._click_cache: dict = {}
         self._normalizers: dict = {}
-        # every position of the click slider, computed once so that moving it only redraws
+        # every position of the click slider and every training-set fit, computed once so that moving a
+        # control only recomputes the batch statistics and redraws
         for amplitude in np.linspace(0.0, 1.0, 21):
             self._click_patches(amplitude)
+        for method in ("minmax", "zscore"):
+            for scope in ("frequency", "dataset"):
+                self._fitted(method, scope, 0.0)
         super().__init__(**initial)
 
     # ---- data
@@ -137,6 +141,23 @@ class NormalizationExplorer(Explorer):
         (self.line_high,) = self.ax_stats.plot([], [], "--_", color="C1", lw=1, ms=8)
         self.ax_stats.yaxis.set_major_locator(MaxNLocator(4))
         self.ax_stats.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        # Lay the figure out once with about the widest labels it shows, then freeze it, so that the layout
+        # does not depend on the initial values (a blitted picture then equals a freshly built one).
+        self.ax_stats.set(ylim=(-100, 10), xlim=(-0.5, n_bins - 0.5), xlabel="one value for all")
+        self.ax_stats.set_title("used (dB): mean, mean ± σ")
+        self.ax_hist_after.set_xlim(*_AFTER_RANGE["zscore"])
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+
+    def dynamic_artists(self):
+        # Images, histograms, statistics and titles change with every control. The "before" histogram has no
+        # y ticks, so its heights may be rescaled over a fixed background. The "after" histogram (x range set
+        # by the method) and the statistics panel (limits set by scope and data) are small: they are redrawn
+        # whole on every change, so no change needs a full redraw. The images cover their axes, so the
+        # spines are drawn over them.
+        return [self.im_before, self.im_after, *self.click_marks, *self.ax_before.spines.values(),
+                *self.ax_after.spines.values(), self.ax_after.title, self.hist_before, self.hist_train,
+                self.ax_hist_after, self.ax_stats]
 
     @staticmethod
     def _image(patches):
