@@ -221,6 +221,8 @@ def fetch(dataset: str = "fsdd", *, names=None, progress: bool = True, workers: 
                 f"Nothing was written. ({error})"
             ) from error
 
+    for name in missing:  # made here, not by pooch inside the threads (which would race on it)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
     pooch_logger = pooch.get_logger()
     level = pooch_logger.level
     pooch_logger.setLevel(logging.WARNING)
@@ -243,7 +245,7 @@ def fetch(dataset: str = "fsdd", *, names=None, progress: bool = True, workers: 
     except Exception as error:
         import requests
 
-        if isinstance(error, (requests.exceptions.RequestException, OSError)):
+        if isinstance(error, (requests.exceptions.RequestException, ConnectionError, TimeoutError)):
             raise DataError(_offline_message(info, folder, error)) from error
         raise
     finally:
