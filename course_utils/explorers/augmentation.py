@@ -78,16 +78,8 @@ _TRANSFORMS = [
 ]
 
 
-@register("audio_augmentation")
-class AudioAugmentationExplorer(Explorer):
-    """One waveform augmentation at a time: waveform, log-mel spectrogram and sound, before and after."""
-
-    title = "Audio augmentation: what a transform does to the waveform, the spectrogram and the sound"
-    help = ("Choose a sound and a transform, then move its slider (the others are greyed out). "
-            "'New random draw' draws new noise, or a new random pipeline (each transform with probability p, "
-            "strengths up to the slider values).")
-    figsize = (10.0, 5.0)
-    player_names = ("before", "after")
+class _RandomDrawExplorer(Explorer):
+    """An explorer with a "New random draw" button: ``self.draw`` counts the presses and seeds the draw."""
 
     def __init__(self, **initial):
         self.draw = 0
@@ -96,6 +88,18 @@ class AudioAugmentationExplorer(Explorer):
 
     def _new_draw(self):
         self.draw += 1
+
+
+@register("audio_augmentation")
+class AudioAugmentationExplorer(_RandomDrawExplorer):
+    """One waveform augmentation at a time: waveform, log-mel spectrogram and sound, before and after."""
+
+    title = "Audio augmentation: what a transform does to the waveform, the spectrogram and the sound"
+    help = ("Choose a sound and a transform, then move its slider (the others are greyed out). "
+            "'New random draw' draws new noise, or a new random pipeline (each transform with probability p, "
+            "strengths up to the slider values).")
+    figsize = (10.0, 5.0)
+    player_names = ("before", "after")
 
     def make_controls(self):
         return {
@@ -233,7 +237,7 @@ def _where_is_zero(low: float, high: float) -> str:
 
 
 @register("spectrogram_augmentation")
-class SpectrogramAugmentationExplorer(Explorer):
+class SpectrogramAugmentationExplorer(_RandomDrawExplorer):
     """Computer-vision transforms (albumentations) on a log-mel spectrogram, before and after."""
 
     title = "Spectrogram augmentation with an image library (albumentations)"
@@ -241,14 +245,6 @@ class SpectrogramAugmentationExplorer(Explorer):
             "[0, 1] and back' to see what happens when dB values go straight into albumentations (the other "
             "transforms keep the values either way); choose the fill to see what a mask means in dB.")
     figsize = (10.0, 3.8)
-
-    def __init__(self, **initial):
-        self.draw = 0
-        super().__init__(**initial)
-        self.add_button("New random draw", self._new_draw, icon="random")
-
-    def _new_draw(self):
-        self.draw += 1
 
     def make_controls(self):
         return {
