@@ -120,3 +120,20 @@ def test_spectrogram_every_transform_and_the_clipping_warning(spec_explorer):
         _sweep_changes(e, name)
     e.buttons["New random draw"].click_now()
     assert e.error is None
+
+
+def test_audio_explorer_after_a_change_of_sound_equals_a_full_redraw():
+    """The cached background must never show stale parts after the sound changes (blitting)."""
+    import io
+
+    from PIL import Image
+
+    explorer = EXPLORERS["audio_augmentation"]()
+    sounds = [option[1] if isinstance(option, tuple) else option for option in explorer.controls["sound"].options]
+    for sound in sounds[1:] + sounds[:1]:
+        explorer.controls["sound"].value = sound
+        blitted = explorer.snapshot()
+        explorer.request_full_draw()
+        explorer.refresh()
+        pixels = [np.asarray(Image.open(io.BytesIO(png))) for png in (blitted, explorer.snapshot())]
+        assert np.array_equal(*pixels), sound

@@ -145,7 +145,9 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
             self._draw_wave("before", y, duration)
             self._draw_spec("before", self.S_before, duration)
             self.players["before"].set(y, SR, label=f"before: {sound}")
-            self.request_full_draw()  # the time axis may have changed
+            if duration != getattr(self, "_duration", None):
+                self._duration = duration
+                self.request_full_draw()  # a new time axis (the course's clips are all 5 s long)
 
         if transform == "shift":
             out = aug.time_shift(y, SR, shift_ms, rollover=rollover)
