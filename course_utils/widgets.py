@@ -371,15 +371,25 @@ class Explorer:
         changing artists (lines, images, texts), axes, ticks, labels and colour bars are drawn once into
         a background; each render restores it and draws only these artists on top, which is what keeps
         multi-panel figures within the latency budget. An update that changes anything else (axis
-        limits, tick labels, a colour bar's range) calls :meth:`request_full_draw`.
+        tick labels, a colour bar's range) calls :meth:`request_full_draw`; a change of axis limits is
+        noticed by itself (:meth:`background_key`).
         """
         return []
 
     def request_full_draw(self) -> None:
-        """Redraw the whole figure on the next render (after a change of limits, ticks, colour bars...)."""
+        """Redraw the whole figure on the next render (after a change of ticks, colour bars, static text...)."""
         self._background = None
 
+    def background_key(self) -> tuple:
+        """What the cached background depends on; when it changes, the next render redraws everything.
+
+        By default the limits of every axes (and the resolution), so an update that changes limits needs
+        no :meth:`request_full_draw`. Override to add more (e.g. static titles), calling ``super()``.
+        """
+        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes) + (self.fig.dpi,)
+
     _background = None
+    _background_key_value = None
 
     def _render(self) -> None:
         from PIL import Image
@@ -387,11 +397,12 @@ class Explorer:
         artists = self.dynamic_artists()
         if not artists:
             self.canvas.draw()
-        elif self._background is None:
+        elif self._background is None or self.background_key() != self._background_key_value:
             for artist in artists:
                 artist.set_animated(True)  # left out of canvas.draw(): the background holds the rest
             self.canvas.draw()
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._background_key_value = self.background_key()
             for artist in artists:
                 self.fig.draw_artist(artist)
         else:

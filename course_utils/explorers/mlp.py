@@ -34,7 +34,6 @@ says so.
 from __future__ import annotations
 
 import html
-import io
 
 import ipywidgets as widgets
 import numpy as np
@@ -74,40 +73,19 @@ LIVE_UPDATES = 4000
 class _CachedBackground:
     """Mixin for an :class:`Explorer` whose axes, ticks and labels rarely change.
 
-    Text is the costly part of a matplotlib redraw. The artists in ``self._dynamic`` are marked animated,
-    so a full draw leaves them out; that draw is cached as a bitmap and renewed only when
-    :meth:`_background_key` changes. A redraw restores the bitmap and draws the dynamic artists on top.
+    Text is the costly part of a matplotlib redraw. Only the artists in ``self._dynamic`` are redrawn
+    on each change (the framework's blitting, :meth:`Explorer.dynamic_artists`); everything else is a
+    cached bitmap, renewed when :meth:`background_key` changes (axis limits, and here also the titles).
     """
 
     def _init_cache(self, dynamic) -> None:
         self._dynamic = tuple(dynamic)
-        for artist in self._dynamic:
-            artist.set_animated(True)
-        self._background = None
-        self._background_key_value = None
 
-    def _background_key(self):
-        axes = self.fig.axes
-        return tuple((ax.get_xlim(), ax.get_ylim(), ax.get_title()) for ax in axes) + (self.fig.dpi,)
+    def dynamic_artists(self) -> list:
+        return list(self._dynamic)
 
-    def _render(self) -> None:
-        from PIL import Image
-
-        key = self._background_key()
-        if self._background is None or key != self._background_key_value:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._background_key_value = key
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self._dynamic:
-            if artist.get_visible():
-                artist.axes.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        buffer = io.BytesIO()
-        Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-            buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+    def background_key(self) -> tuple:
+        return super().background_key() + tuple(ax.get_title() for ax in self.fig.axes)
 
 
 @register("playground")
@@ -385,8 +363,8 @@ class GradientDescentExplorer(_CachedBackground, Explorer):
                                          bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#b3261e"})
         self._init_cache((self.path_line, self.start_dot, self.end_dot, self.loss_line, self.warning))
 
-    def _background_key(self):
-        return super()._background_key() + (self._surface_name,)  # the visible contour set
+    def background_key(self):
+        return super().background_key() + (self._surface_name,)  # the visible contour set
 
     def update(self, surface, learning_rate, n_steps, start_0, start_1):
         s = SURFACES[surface]
