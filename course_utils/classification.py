@@ -772,6 +772,18 @@ class CurvePlot:
             self.ax_loss.set_ylim(0.0, max(max(losses) * 1.1, 0.1))
 
 
+
+def record_epoch(history: dict, logs: dict) -> str:
+    """Append one epoch's Keras ``logs`` to ``history`` (name -> list of floats); return a one-line summary.
+
+    Used by the live training monitors (notebook ``06_programming_session.ipynb``).
+    """
+    for key, value in logs.items():
+        history.setdefault(key, []).append(float(value))
+    names = ("loss", "accuracy", "val_loss", "val_accuracy", "val_file_accuracy")
+    return " · ".join(f"{name} {logs[name]:.3f}" for name in names if name in logs)
+
+
 class TrainingMonitor:
     """Live training display for a notebook: curves, a progress bar and a one-line readout per epoch.
 
@@ -823,14 +835,11 @@ class TrainingMonitor:
         self._render()
 
     def epoch_end(self, epoch: int, logs: dict) -> None:
-        for key, value in logs.items():
-            self.history.setdefault(key, []).append(float(value))
+        summary = record_epoch(self.history, logs)
         self.seconds = time.perf_counter() - self._start
         self.progress.value = epoch + 1
         self.progress.description = f"epoch {epoch + 1}/{self.epochs}"
-        parts = [f"{k} {logs[k]:.3f}" for k in ("loss", "accuracy", "val_loss", "val_accuracy", "val_file_accuracy")
-                 if k in logs]
-        self.readout.value = f"<code>{html.escape(' · '.join(parts))} · {self.seconds:.1f} s</code>"
+        self.readout.value = f"<code>{html.escape(summary)} · {self.seconds:.1f} s</code>"
         self.curves.update(self.history)
         self._render()
 

@@ -505,3 +505,12 @@ def test_aggregate_by_file_properties():
             np.testing.assert_allclose(mean[k], probs[index == f].mean(axis=0), rtol=1e-9)
 
     check()
+
+
+def test_record_epoch_appends_history_and_summarises_in_a_fixed_order():
+    from course_utils.classification import record_epoch
+
+    history = {}
+    assert record_epoch(history, {"val_loss": 0.5, "loss": 0.25, "lr": 1e-3}) == "loss 0.250 · val_loss 0.500"
+    record_epoch(history, {"val_loss": 0.4, "loss": 0.2, "lr": 1e-3})
+    assert history == {"val_loss": [0.5, 0.4], "loss": [0.25, 0.2], "lr": [1e-3, 1e-3]}

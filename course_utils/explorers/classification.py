@@ -171,13 +171,12 @@ class TrainingPanel(Explorer):
         self._render()
 
     def epoch_end(self, epoch: int, logs: dict) -> None:
-        for key, value in logs.items():
-            self.history.setdefault(key, []).append(float(value))
+        from course_utils.classification import record_epoch
+
+        summary = record_epoch(self.history, logs)
         self.progress.value = epoch + 1
         self.progress.description = f"epoch {epoch + 1}/{self.progress.max}"
-        parts = [f"{k} {logs[k]:.3f}" for k in ("loss", "accuracy", "val_loss", "val_accuracy", "val_file_accuracy")
-                 if k in logs]
-        self.epoch_readout.value = f"<code>{html.escape(' · '.join(parts))}</code>"
+        self.epoch_readout.value = f"<code>{html.escape(summary)}</code>"
         self.curves.update(self.history)
         self._figure_changed = True
         self._render()
