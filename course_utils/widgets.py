@@ -299,6 +299,8 @@ class Explorer:
         self.refresh()
         # Freeze the layout found on the first draw: constrained layout costs time on every redraw.
         self.fig.set_layout_engine("none")
+        if self._pin_dynamic_axis_labels():
+            self.refresh()
         self.widget = self._make_widget()
 
     # ---- to implement in subclasses
@@ -373,8 +375,38 @@ class Explorer:
         multi-panel figures within the latency budget. An update that changes anything else (axis
         tick labels, a colour bar's range) calls :meth:`request_full_draw`; a change of axis limits is
         noticed by itself (:meth:`background_key`).
+
+        An axis can be dynamic too (``ax.xaxis``: its ticks, tick labels, grid lines and label). Its limits
+        then change without a full redraw, which suits an axis whose range follows a slider: only that
+        axis is redrawn, not every panel of the figure. Everything the axes draws in data coordinates
+        must then be dynamic as well. Put the axis first in the list, so that its grid lies under the data.
         """
         return []
+
+    def _pin_dynamic_axis_labels(self) -> bool:
+        """Draw the labels of dynamic axes (see :meth:`dynamic_artists`) once, into the background.
+
+        An axis label never changes with the limits, and text is what matplotlib draws slowest; so each
+        such label is replaced by a static copy at the place the first (laid-out) draw gave it.
+        Returns whether there was any.
+        """
+        from matplotlib.axis import Axis
+        from matplotlib.text import Text
+
+        pinned = False
+        for artist in self.dynamic_artists():
+            if isinstance(artist, Axis) and artist.label.get_visible() and artist.label.get_text():
+                label = artist.label
+                copy = Text(text=label.get_text())
+                copy.update_from(label)
+                copy.set_position(label.get_position())
+                copy.set_transform(label.get_transform())
+                self.fig.add_artist(copy)
+                label.set_visible(False)
+                pinned = True
+        if pinned:
+            self.request_full_draw()
+        return pinned
 
     def request_full_draw(self) -> None:
         """Redraw the whole figure on the next render (after a change of ticks, colour bars, static text...)."""
@@ -384,9 +416,16 @@ class Explorer:
         """What the cached background depends on; when it changes, the next render redraws everything.
 
         By default the limits of every axes (and the resolution), so an update that changes limits needs
-        no :meth:`request_full_draw`. Override to add more (e.g. static titles), calling ``super()``.
+        no :meth:`request_full_draw`; the limits of an axis that is itself among :meth:`dynamic_artists`
+        are left out, since it is redrawn on every render anyway. Override to add more (e.g. static
+        titles), calling ``super()``.
         """
-        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes) + (self.fig.dpi,)
+        dynamic = {id(artist) for artist in self.dynamic_artists()}
+        key = []
+        for ax in self.fig.axes:
+            key.append(None if id(ax.xaxis) in dynamic else ax.get_xlim())
+            key.append(None if id(ax.yaxis) in dynamic else ax.get_ylim())
+        return (*key, self.fig.dpi)
 
     _background = None
     _background_key_value = None

@@ -6,6 +6,7 @@ import wave
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from matplotlib.text import Text
 from PIL import Image
 
 from course_utils import widgets as cw
@@ -176,3 +177,64 @@ def test_the_explorer_table_lists_every_registered_explorer():
     table = package.__doc__
     for name in EXPLORERS:
         assert f"``{name}``" in table, f"add {name!r} to the table in course_utils/explorers/__init__.py"
+
+
+class _Zoom(Explorer):
+    """A minimal explorer whose x axis follows a slider and is therefore a dynamic artist."""
+
+    title = "zoom"
+
+    def make_controls(self):
+        return {"width": cw.slider("width", 10, 2, 100)}
+
+    def build(self, fig):
+        self.ax = fig.add_subplot()
+        (self.line,) = self.ax.plot([], [])
+        self.ax.set(xlabel="time (ms)", ylabel="amplitude", ylim=(-1, 1))
+
+    def dynamic_artists(self):
+        return [self.ax.xaxis, self.line]
+
+    def update(self, width):
+        t = np.linspace(0, width, 200)
+        self.line.set_data(t, np.sin(t))
+        self.ax.set_xlim(0, width)
+
+
+def _count_full_draws(explorer, monkeypatch):
+    calls = []
+    draw = explorer.canvas.draw
+    monkeypatch.setattr(explorer.canvas, "draw", lambda: (calls.append(1), draw())[1])
+    return calls
+
+
+def test_a_dynamic_axis_follows_its_limits_without_a_full_redraw(monkeypatch):
+    explorer = _Zoom()
+    full_draws = _count_full_draws(explorer, monkeypatch)
+    tick_labels = [t.get_text() for t in explorer.ax.get_xticklabels()]
+    for width in (50, 3, 100):
+        explorer.controls["width"].value = width
+        blitted = explorer.snapshot()
+        assert [t.get_text() for t in explorer.ax.get_xticklabels()] != tick_labels  # new ticks were drawn
+        tick_labels = [t.get_text() for t in explorer.ax.get_xticklabels()]
+        assert not full_draws, "changing a dynamic axis' limits redrew the whole figure"
+        explorer.request_full_draw()
+        explorer.refresh()
+        assert explorer.snapshot() == blitted, f"width={width}"
+        full_draws.clear()
+
+
+def test_a_dynamic_axis_label_is_drawn_once_and_stays_put():
+    explorer = _Zoom()
+    assert not explorer.ax.xaxis.label.get_visible()  # the axis no longer draws it...
+    pinned = [t for t in explorer.fig.get_children() if isinstance(t, Text) and t.get_text() == "time (ms)"]
+    assert len(pinned) == 1 and pinned[0].get_visible()  # ...a static copy in the background does
+    assert explorer.ax.yaxis.label.get_visible()  # a static axis keeps its own label
+
+
+def test_a_static_axis_whose_limits_change_still_gets_a_full_redraw(monkeypatch):
+    explorer = EXPLORERS["tone"]()
+    full_draws = _count_full_draws(explorer, monkeypatch)
+    explorer.fig.axes[0].set_ylim(-5, 5)  # the tone explorer's axes are static
+    explorer.refresh()
+    assert full_draws == [1]

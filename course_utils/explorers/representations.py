@@ -160,18 +160,6 @@ def _mfcc(name: str, block_size: int, hop_size: int, n_mels: int, n_mfcc: int) -
     return np.ascontiguousarray(coefficients.T, dtype=np.float32)
 
 
-def _layout_changed(explorer, key) -> bool:
-    """Ask for a full redraw when ``key`` (what the axes, ticks and static artists depend on) changed.
-
-    Between such changes only :meth:`dynamic_artists` are redrawn over the stored background (blitting).
-    """
-    if key == getattr(explorer, "_layout_key", None):
-        return False
-    explorer._layout_key = key
-    explorer.request_full_draw()
-    return True
-
-
 def _mel_ticks(ax, n_mels: int, fmax: float = SR / 2) -> None:
     """Label a mel-band axis (bands by index) with the bands' centre frequencies in Hz."""
     import librosa
@@ -196,6 +184,7 @@ class FramingExplorer(Explorer):
     zoom_blocks = 5  # the zoomed view spans this many blocks around the selected frame
     sweep_requires = {"hop_size": {"hop": None}}  # the hop in samples acts only in "in samples" mode
     lanes = 8  # overlapping frames are drawn in this many rows of bars
+    ZOOM_BOTTOM = -1.95  # the zoomed view's amplitude axis: waveform above -1.05, rows of bars below
 
     def make_controls(self):
         return {
@@ -228,7 +217,8 @@ class FramingExplorer(Explorer):
         self.ax_zoom.add_collection(self.selected_bar)
         self.tail_span = Rectangle((0, -1.0), 0, 2.0, facecolor="0.6", alpha=0.5, hatch="//", lw=0)
         self.ax_zoom.add_patch(self.tail_span)
-        self.ax_zoom.set(xlabel="time from the start of the selected frame (ms)", ylabel="amplitude")
+        self.ax_zoom.set(xlabel="time from the start of the selected frame (ms)", ylabel="amplitude",
+                         ylim=(self.ZOOM_BOTTOM, 1.1))
 
         self.tensor_image = self.ax_tensor.imshow(np.zeros((2, 2)), aspect="auto", cmap="RdBu_r",
                                                   interpolation="nearest", vmin=-1, vmax=1)
@@ -236,11 +226,13 @@ class FramingExplorer(Explorer):
         self.ax_tensor.set(xlabel="sample within frame (0 … W_f − 1)", ylabel="frames (rows) by start time (s)")
         self.ax_tensor.grid(False)
         _few_ticks(self.ax_all, self.ax_zoom, self.ax_tensor, n=3)
+        self.ax_zoom.set_yticks([-1, 0, 1])  # the waveform's full scale, not the rows of bars below it
         self._signal = None
 
     def dynamic_artists(self):
-        # what signal, hop and position change; only the block size changes the axes (full redraw)
-        return [self.all_fill, self.zoom_span, self.selected_span, self.tail_span, self.zoom_line, self.frame_bars,
+        # the block size changes the time axes of the zoomed view and of the tensor: those two x axes are
+        # redrawn with the data, so no control needs a redraw of the whole figure
+        return [self.ax_zoom.xaxis, self.ax_tensor.xaxis, self.all_fill, self.zoom_span, self.selected_span, self.tail_span, self.zoom_line, self.frame_bars,
                 self.selected_bar, self.ax_zoom.title, self.tensor_image, self.tensor_marker, self.ax_tensor.title,
                 *self.ax_tensor.spines.values()]
 
@@ -281,12 +273,9 @@ class FramingExplorer(Explorer):
         peak = 1.0  # full scale: the amplitude axes are the same for every signal
         lanes = min(self.lanes, -(-block_size // hop_size))  # enough rows that overlapping frames never touch
         lane_height = 0.8 * peak / lanes  # the bars take about 30 % of the panel's height
-        bottom = -1.15 * peak - 0.8 * peak
-        if _layout_changed(self, (block_size,)):
-            self.ax_zoom.set_xlim(1000 * rel_lo / SR, 1000 * rel_hi / SR)
-            self.ax_zoom.set_ylim(bottom, 1.1 * peak)
-            self.ax_zoom.set_yticks([-1, 0, 1])
-            self.ax_tensor.set_xlim(-0.5, block_size - 0.5)
+        bottom = self.ZOOM_BOTTOM
+        self.ax_zoom.set_xlim(1000 * rel_lo / SR, 1000 * rel_hi / SR)
+        self.ax_tensor.set_xlim(-0.5, block_size - 0.5)
         all_lo, all_hi = self.ax_all.get_ylim()
         self.zoom_span.set_bounds(lo / SR, all_lo, (hi - lo) / SR, all_hi - all_lo)
 
@@ -397,9 +386,10 @@ class SpectrogramExplorer(Explorer):
         self._signal = None
 
     def dynamic_artists(self):
-        # the images and titles change with every control; axes and ticks only with the layout key
+        # the images and titles change with every control; two axes follow controls (the linear frequency
+        # axis the 5 kHz switch, the MFCC axis N_feat) and are redrawn with them, the rest is drawn once
         axes = (self.ax_lin, self.ax_mel, self.ax_mfcc)
-        return ([self.lin_image, self.mel_image, self.mfcc_image] + [ax.title for ax in axes]
+        return ([self.ax_lin.yaxis, self.ax_mfcc.yaxis, self.lin_image, self.mel_image, self.mfcc_image] + [ax.title for ax in axes]
                 + [spine for ax in axes for spine in ax.spines.values()])
 
     def update(self, signal, block_size, hop, n_mels, n_mfcc, linear_fmax):
@@ -419,8 +409,7 @@ class SpectrogramExplorer(Explorer):
         df = frequency_resolution(SR, block_size)
         self.lin_image.set_extent((0, t_end, -df / 2, (top_bin - 0.5) * df))
         self.lin_image.set_clim(lin_db.max() - 80, lin_db.max())
-        if _layout_changed(self, (linear_fmax,)):  # the only control that changes an axis
-            self.ax_lin.set_ylim(0, 5000 if linear_fmax else SR / 2)
+        self.ax_lin.set_ylim(0, 5000 if linear_fmax else SR / 2)
         # fixed limits (set_extent would otherwise move them): the clip is 5 s whatever the block and hop
         self.ax_lin.set_xlim(0, DURATION)
         self.ax_mel.set_xlim(0, DURATION)
@@ -506,8 +495,10 @@ class PatchExplorer(Explorer):
         self.ax_spec.set_facecolor("0.25")
         self.patch_images = []
         for i, ax in enumerate(self.ax_patches):
+            # a patch is drawn over the same unit square whatever its length, so the axes never change
             image = ax.imshow(np.zeros((self.n_mels, 2)), aspect="auto", origin="lower", interpolation="nearest",
-                              cmap="magma")
+                              cmap="magma", extent=(0, 1, 0, 1))
+            ax.set(xlim=(0, 1), ylim=(0, 1))
             ax.set_xticks([])
             ax.set_yticks([])
             ax.grid(False)
@@ -529,7 +520,6 @@ class PatchExplorer(Explorer):
         self.spec_image.set_extent((0, count_frames * frame_s, -0.5, self.n_mels - 0.5))
         self.spec_image.set_clim(lo, hi)
         # a time axis in seconds stays the same for every hop, so the axes are drawn once
-        _layout_changed(self, ())
         self.ax_spec.set_xlim(0, DURATION)
         self.ax_spec.set_ylim(-0.5, self.n_mels - 0.5 + self.lane_height * (self.max_lanes + 0.5))
 
@@ -562,16 +552,13 @@ class PatchExplorer(Explorer):
 
         for i, (ax, image) in enumerate(zip(self.ax_patches, self.patch_images)):
             if i < count:
-                image.set_data(patches[i])
-                image.set_extent((-0.5, patch_length - 0.5, -0.5, self.n_mels - 0.5))
+                image.set_data(patches[i])  # fills the small axes whatever W_p (fixed limits, no ticks)
                 image.set_clim(lo, hi)
                 image.set_visible(True)
                 ax.set_title(f"{i}: frames {i * patch_hop}–{i * patch_hop + patch_length - 1}", fontsize=7)
             else:
                 image.set_visible(False)
                 ax.set_title(f"(no patch {i})", fontsize=7)
-            ax.set_xlim(-0.5, patch_length - 0.5)
-            ax.set_ylim(-0.5, self.n_mels - 0.5)
 
         self.set_readout(
             f"N_p = ⌊(N_f − W_p) / H_p⌋ + 1 = ⌊({count_frames} − {patch_length}) / {patch_hop}⌋ + 1 = "
