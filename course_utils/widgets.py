@@ -416,15 +416,15 @@ class Explorer:
         """What the cached background depends on; when it changes, the next render redraws everything.
 
         By default the limits of every axes (and the resolution), so an update that changes limits needs
-        no :meth:`request_full_draw`; the limits of an axis that is itself among :meth:`dynamic_artists`
-        are left out, since it is redrawn on every render anyway. Override to add more (e.g. static
+        no :meth:`request_full_draw`; the limits of an axis (or a whole axes, e.g. a colour bar) that is
+        itself among :meth:`dynamic_artists` are left out, since it is redrawn on every render anyway. Override to add more (e.g. static
         titles), calling ``super()``.
         """
         dynamic = {id(artist) for artist in self.dynamic_artists()}
         key = []
         for ax in self.fig.axes:
-            key.append(None if id(ax.xaxis) in dynamic else ax.get_xlim())
-            key.append(None if id(ax.yaxis) in dynamic else ax.get_ylim())
+            key.append(None if {id(ax), id(ax.xaxis)} & dynamic else ax.get_xlim())
+            key.append(None if {id(ax), id(ax.yaxis)} & dynamic else ax.get_ylim())
         return (*key, self.fig.dpi)
 
     _background = None
