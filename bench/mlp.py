@@ -8,7 +8,7 @@
    Budget: <= 150 ms median.
 2. **Keras fit** of the same model (same initial weights, same data, 200 epochs, same batch size, test loss
    after every epoch like the playground) ``--keras-repeats`` times, after one warm-up fit that builds
-   TensorFlow's graphs; and the ratio Keras / NumPy (training only, and retrain+redraw).
+   TensorFlow's graphs; and the ratio Keras / NumPy (training only, and retrain+redraw). 0 skips Keras.
 3. Unless ``--no-controls``: every control of ``playground`` and ``gradient_descent`` moved through its range
    (``sweep_values``); wall time per update incl. PNG and this process's CPU time. The demo explorer ``tone``
    comes first as a yardstick for how fast this machine renders a figure right now.
@@ -100,12 +100,15 @@ def main() -> None:
     parser.add_argument("--keras-repeats", type=int, default=3)
     parser.add_argument("--no-controls", action="store_true")
     args = parser.parse_args()
+    if args.repeats < 1 or args.keras_repeats < 0:
+        parser.error("--repeats must be at least 1 and --keras-repeats at least 0 (0 skips Keras)")
     setup_notebook()  # the figure style (and dpi) of the notebooks
     print("load average (1, 5, 15 min):", os.getloadavg(), "cores:", os.cpu_count())
     explorer, retrain_ms, train_ms = bench_retrain(args.repeats)
-    keras_ms = bench_keras(explorer, args.keras_repeats)
-    print(f"\nratio Keras fit / NumPy training: {keras_ms / train_ms:.0f}x; "
-          f"Keras fit / NumPy retrain+redraw: {keras_ms / retrain_ms:.0f}x")
+    if args.keras_repeats:
+        keras_ms = bench_keras(explorer, args.keras_repeats)
+        print(f"\nratio Keras fit / NumPy training: {keras_ms / train_ms:.0f}x; "
+              f"Keras fit / NumPy retrain+redraw: {keras_ms / retrain_ms:.0f}x")
     if not args.no_controls:
         bench_controls()
     print("\nload average at the end:", os.getloadavg())

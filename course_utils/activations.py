@@ -365,9 +365,14 @@ def binary_crossentropy(y_true, y_pred, reduction: str = "mean"):
     """
     t, p = _pair(y_true, y_pred, min_ndim=0)
     _check_probabilities(p)
-    p = np.clip(p, EPSILON, 1.0 - EPSILON)
-    per_entry = -(t * np.log(p) + (1.0 - t) * np.log1p(-p))
+    per_entry = _binary_crossentropy_entries(t, p)
     return _reduce(per_entry.mean(axis=-1) if per_entry.ndim >= 2 else per_entry, reduction)
+
+
+def _binary_crossentropy_entries(t: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Binary cross-entropy of every entry, for arrays already checked (a training loop's hot path)."""
+    p = np.clip(p, EPSILON, 1.0 - EPSILON)
+    return -(t * np.log(p) + (1.0 - t) * np.log1p(-p))
 
 
 def binary_crossentropy_gradient(y_true, y_pred) -> np.ndarray:
@@ -411,8 +416,12 @@ def categorical_crossentropy(y_true, y_pred, reduction: str = "mean"):
     t, p = _pair(y_true, y_pred, min_ndim=1)
     _check_probabilities(p)
     _check_rows_sum_to_one(p, "y_pred")
-    p = np.clip(p, EPSILON, 1.0 - EPSILON)
-    return _reduce(-np.sum(t * np.log(p), axis=-1), reduction)
+    return _reduce(_categorical_crossentropy_samples(t, p), reduction)
+
+
+def _categorical_crossentropy_samples(t: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Categorical cross-entropy of every sample (row), for arrays already checked (hot path)."""
+    return -np.sum(t * np.log(np.clip(p, EPSILON, 1.0 - EPSILON)), axis=-1)
 
 
 def categorical_crossentropy_gradient(y_true, y_pred) -> np.ndarray:

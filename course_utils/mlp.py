@@ -33,9 +33,8 @@ import numpy as np
 
 from course_utils.activations import (
     ACTIVATIONS,
-    binary_crossentropy,
-    categorical_crossentropy,
-    mse,
+    _binary_crossentropy_entries,
+    _categorical_crossentropy_samples,
     mse_gradient,
     sigmoid,
     softmax,
@@ -332,13 +331,16 @@ class MLP:
 
     # ---- loss
     def _data_loss(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
+        """The loss of targets checked by :meth:`_targets` and this network's outputs (which are valid
+        probabilities by construction), without the public loss functions' checks: training evaluates it
+        after every epoch. Equal to :func:`binary_crossentropy` etc. (tested)."""
         if not np.isfinite(y_pred).all():  # a diverged network: report it, the loss functions would raise
             return math.nan
         if self.loss_name == "binary_crossentropy":
-            return float(binary_crossentropy(y_true, y_pred))
+            return float(np.mean(_binary_crossentropy_entries(y_true, y_pred)))
         if self.loss_name == "categorical_crossentropy":
-            return float(categorical_crossentropy(y_true, y_pred))
-        return float(mse(y_true, y_pred))
+            return float(np.mean(_categorical_crossentropy_samples(y_true, y_pred)))
+        return float(np.mean((y_pred - y_true) ** 2))
 
     def l2_penalty(self, l2: float) -> float:
         """The L2 term ``l2 * sum_l ||W[l]||^2`` (weights only, no biases; Keras's ``L2(l2)``)."""

@@ -105,6 +105,22 @@ def test_forward_loss_and_gradients_equal_tensorflow(keras64, hidden_activation,
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-14)
 
 
+@pytest.mark.parametrize("output_activation", list(OUTPUTS))
+def test_training_loss_equals_the_public_loss_function(output_activation):
+    # fit evaluates the loss after every epoch without the public functions' input checks; same numbers
+    from course_utils import activations
+
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(12, 3))
+    y = _targets(output_activation, 12, rng)
+    net = MLP((3, 5, OUTPUTS[output_activation]), "relu", output_activation, seed=1)
+    loss = getattr(activations, net.loss_name)
+    targets = np.eye(OUTPUTS[output_activation])[y] if output_activation == "softmax" else y  # class indices
+    assert net.loss(X, y) == pytest.approx(loss(targets, net.predict_proba(X)), rel=1e-13)
+    net.fit(X, y, epochs=1, learning_rate=0.1, batch_size=4)
+    assert net.history.train_loss[-1] == pytest.approx(loss(targets, net.predict_proba(X)), rel=1e-13)
+
+
 def test_one_sgd_step_equals_keras_train_on_batch(keras64):
     rng = np.random.default_rng(4)
     X = rng.normal(size=(16, 2))

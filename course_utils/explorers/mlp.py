@@ -156,10 +156,10 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
                                          color="#b3261e", fontsize=11, fontweight="bold",
                                          bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#b3261e"})
         self.warning.set_visible(False)
-        # the map's limits follow the data and the loss axes the curves: those axes are redrawn with the data
-        # (the map's have no ticks, so that is cheap), and no slider move redraws the whole figure
-        self._init_cache((self.ax_map.xaxis, self.ax_map.yaxis, self.ax_loss.xaxis, self.ax_loss.yaxis, self.heatmap,
-                          self.train_points, self.test_points, self.train_line, self.test_line, self.warning))
+        # the map's limits follow the data: its axes (no ticks, so cheap) are redrawn with the data; the loss
+        # axes change only when a curve outgrows them (coarse limits) and then redraw the whole figure
+        self._init_cache((self.ax_map.xaxis, self.ax_map.yaxis, self.heatmap, self.train_points, self.test_points,
+                          self.train_line, self.test_line, self.warning))
         self.code_box = widgets.HTML()
         self._train_button = self.add_button("Step 1 epoch", lambda: self.train(1))
         self._train_n_button = self.add_button("Train 200 epochs", lambda: self.train(self.controls["epochs"].value),
@@ -260,7 +260,7 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         finite = np.r_[train_loss, test_loss]
         finite = finite[np.isfinite(finite)]
         high = min(finite.max(), 20.0) if finite.size else 1.0  # clipped cross-entropy never exceeds ~16
-        # limits on a coarse scale, so that the tick labels stay put while the curves grow
+        # limits on a coarse scale, so that most redraws reuse the cached background (see _render)
         self.ax_loss.set_xlim(0, _nice_ceiling(max(history.epochs, 10)))
         self.ax_loss.set_ylim(0, _nice_ceiling(max(high, 0.1)))
 
