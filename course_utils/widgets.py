@@ -293,6 +293,7 @@ class Explorer:
         self.buttons: dict[str, widgets.Button] = {}
         self._button_box = widgets.HBox([])
         self.error: BaseException | None = None
+        self._pinned_labels: list = []  # (hidden axis label, its static copy), see _pin_dynamic_axis_labels
         self.last_update_ms = float("nan")
         self._held = 0
         self.build(self.fig)
@@ -389,13 +390,13 @@ class Explorer:
         """Draw the labels of dynamic axes (see :meth:`dynamic_artists`) once, into the background.
 
         An axis label never changes with the limits, and text is what matplotlib draws slowest; so each
-        such label is replaced by a static copy at the place the first (laid-out) draw gave it.
+        such label is replaced by a static copy at the place the first (laid-out) draw gave it. An update
+        may still rename the label (``ax.set_xlabel``): the copy follows on the next render.
         Returns whether there was any.
         """
         from matplotlib.axis import Axis
         from matplotlib.text import Text
 
-        pinned = False
         for artist in self.dynamic_artists():
             if isinstance(artist, Axis) and artist.label.get_visible() and artist.label.get_text():
                 label = artist.label
@@ -405,10 +406,10 @@ class Explorer:
                 copy.set_transform(label.get_transform())
                 self.fig.add_artist(copy)
                 label.set_visible(False)
-                pinned = True
-        if pinned:
+                self._pinned_labels.append((label, copy))
+        if self._pinned_labels:
             self.request_full_draw()
-        return pinned
+        return bool(self._pinned_labels)
 
     def request_full_draw(self) -> None:
         """Redraw the whole figure on the next render (after a change of ticks, colour bars, static text...)."""
@@ -423,7 +424,7 @@ class Explorer:
         titles), calling ``super()``.
         """
         dynamic = {id(artist) for artist in self.dynamic_artists()}
-        key = []
+        key = [copy.get_text() for _, copy in self._pinned_labels]
         for ax in self.fig.axes:
             key.append(None if {id(ax), id(ax.xaxis)} & dynamic else ax.get_xlim())
             key.append(None if {id(ax), id(ax.yaxis)} & dynamic else ax.get_ylim())
@@ -435,6 +436,9 @@ class Explorer:
     def _render(self) -> None:
         from PIL import Image
 
+        for label, copy in self._pinned_labels:  # an update renamed a pinned label: the key changes with it
+            if copy.get_text() != label.get_text():
+                copy.set_text(label.get_text())
         artists = self.dynamic_artists()
         if not artists:
             self.canvas.draw()

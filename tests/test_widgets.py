@@ -235,6 +235,14 @@ def test_a_dynamic_axis_label_is_drawn_once_and_stays_put():
     pinned = [t for t in explorer.fig.get_children() if isinstance(t, Text) and t.get_text() == "time (ms)"]
     assert len(pinned) == 1 and pinned[0].get_visible()  # ...a static copy in the background does
     assert explorer.ax.yaxis.label.get_visible()  # a static axis keeps its own label
+    before = explorer.snapshot()
+    explorer.ax.set_xlabel("time (s)")  # an update may rename it: the copy follows
+    explorer.refresh()
+    assert pinned[0].get_text() == "time (s)" and explorer.snapshot() != before
+    blitted = explorer.snapshot()
+    explorer.request_full_draw()
+    explorer.refresh()
+    assert explorer.snapshot() == blitted
 
 
 def test_a_static_axis_whose_limits_change_still_gets_a_full_redraw(monkeypatch):
