@@ -223,7 +223,7 @@ class FramingExplorer(Explorer):
         self.tensor_image = self.ax_tensor.imshow(np.zeros((2, 2)), aspect="auto", cmap="RdBu_r",
                                                   interpolation="nearest", vmin=-1, vmax=1)
         self.tensor_marker = self.ax_tensor.axhline(0, color="C1", lw=1.5)
-        self.ax_tensor.set(xlabel="sample within frame (0 … W_f − 1)", ylabel="frames (rows) by start time (s)")
+        self.ax_tensor.set(xlabel="sample within frame\n(0 … W_f − 1)", ylabel="frames (rows) by start time (s)")
         self.ax_tensor.grid(False)
         _few_ticks(self.ax_all, self.ax_zoom, self.ax_tensor, n=3)
         self.ax_zoom.set_yticks([-1, 0, 1])  # the waveform's full scale, not the rows of bars below it
@@ -307,7 +307,7 @@ class FramingExplorer(Explorer):
             self.tail_span.set_bounds(0, 0, 0, 0)
         self.ax_zoom.set_title(
             f"frame {selected} (orange) starts at {start / SR:.3f} s; bars: {len(visible)} of {count} frames"
-            + (f" (at most {MAX_OUTLINES} drawn)" if capped else ""), fontsize=9)
+            + (f" (at most {MAX_OUTLINES} drawn)" if capped else ""), fontsize="small")
 
         shown = _thin(frames)
         self.tensor_image.set_data(shown)
@@ -319,7 +319,7 @@ class FramingExplorer(Explorer):
         step_rows, step_cols = -(-count // shown.shape[0]), -(-block_size // shown.shape[1])
         thinning = [f"1 of every {k} {what}" for k, what in ((step_rows, "rows"), (step_cols, "columns")) if k > 1]
         self.ax_tensor.set_title(f"frame tensor X, shape ({count}, {block_size})"
-                                 + (f"\n(drawn with {' and '.join(thinning)})" if thinning else ""), fontsize=9)
+                                 + (f"\n(drawn with {' and '.join(thinning)})" if thinning else ""), fontsize="small")
 
         hop_ms, block_ms = samples_to_ms(hop_size, SR), samples_to_ms(block_size, SR)
         centred = n_frames(n, block_size, hop_size, center=True)
@@ -376,13 +376,12 @@ class SpectrogramExplorer(Explorer):
         self._mel_top = float(librosa.hz_to_mel(SR / 2))
         ticks = [100, 500, 1000, 2000, 4000, 8000]
         self.ax_mel.set_yticks(librosa.hz_to_mel(ticks), [f"{t:g}" for t in ticks])
-        self.ax_mel.set(ylabel="frequency (Hz, mel scale)", ylim=(0, self._mel_top))
-        self.ax_mfcc.set(xlabel="time (s), frame start", ylabel="MFCC index")
+        self.ax_mel.set(ylabel="Hz (mel scale)", ylim=(0, self._mel_top))
+        self.ax_mfcc.set(xlabel="time (s), frame start", ylabel="MFCC")
         self.ax_mel.tick_params(labelbottom=False)
         for ax in (self.ax_lin, self.ax_mel, self.ax_mfcc):
             ax.grid(False)
         _few_ticks(self.ax_lin, self.ax_mfcc)  # the mel axis has its own ticks in Hz
-        self.ax_mfcc.set_yticks([])  # rows change with N_feat; the title says which is which
         self._signal = None
 
     def dynamic_artists(self):
@@ -415,7 +414,7 @@ class SpectrogramExplorer(Explorer):
         self.ax_mel.set_xlim(0, DURATION)
         self.ax_mel.set_ylim(0, self._mel_top)
         self.ax_mfcc.set_ylim(-0.5, n_mfcc - 0.5)
-        self.ax_lin.set_title(f"|STFT|² (dB): {power.shape[0]} bins × {count} frames", fontsize=9)
+        self.ax_lin.set_title(f"|STFT|² (dB): {power.shape[0]} bins × {count} frames", fontsize="small")
 
         self.mel_image.set_data(_pool_max(mel_db))
         # bands are equally spaced on the mel scale: drawn on a mel axis labelled in Hz, the axis stays the
@@ -424,15 +423,15 @@ class SpectrogramExplorer(Explorer):
         self.mel_image.set_extent((0, t_end, step / 2, self._mel_top - step / 2))
         self.mel_image.set_clim(mel_db.max() - 80, mel_db.max())
         empty = int(np.sum(~np.any(_mel_basis(block_size, n_mels) > 0, axis=1)))
-        self.ax_mel.set_title(f"log-mel: {n_mels} bands × {count} frames", fontsize=9)
+        self.ax_mel.set_title(f"log-mel: {n_mels} bands × {count} frames", fontsize="small")
 
         # coefficient 0 (log energy) is far larger than the rest: scale every coefficient for display only
         shown = (features - features.mean(axis=0)) / np.maximum(features.std(axis=0), 1e-6)
         self.mfcc_image.set_data(_thin(shown.T, 400, 600))
         self.mfcc_image.set_extent((0, t_end, -0.5, n_mfcc - 0.5))
         self.mfcc_image.set_clim(-3, 3)
-        self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed: 0 (bottom) … {n_mfcc - 1}",
-                               fontsize=9)
+        self.ax_mfcc.set_yticks(sorted({0, n_mfcc - 1}))  # the first and last coefficient (a dynamic axis)
+        self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed", fontsize="small")
 
         if signal != self._signal:
             self._signal = signal
@@ -548,17 +547,17 @@ class PatchExplorer(Explorer):
         seconds = ((patch_length - 1) * hop_size + self.block_size) / SR  # first frame's start to last frame's end
         self.ax_spec.set_title(
             f"log-mel spectrogram {self.n_mels} × {count_frames} with {count} patches"
-            + (f" (first {MAX_OUTLINES} outlined)" if count > MAX_OUTLINES else ""), fontsize=9)
+            + (f" (first {MAX_OUTLINES} outlined)" if count > MAX_OUTLINES else ""), fontsize="small")
 
         for i, (ax, image) in enumerate(zip(self.ax_patches, self.patch_images)):
             if i < count:
                 image.set_data(patches[i])  # fills the small axes whatever W_p (fixed limits, no ticks)
                 image.set_clim(lo, hi)
                 image.set_visible(True)
-                ax.set_title(f"{i}: frames {i * patch_hop}–{i * patch_hop + patch_length - 1}", fontsize=7)
+                ax.set_title(f"{i}: frames {i * patch_hop}–{i * patch_hop + patch_length - 1}", fontsize="x-small")
             else:
                 image.set_visible(False)
-                ax.set_title(f"(no patch {i})", fontsize=7)
+                ax.set_title(f"(no patch {i})", fontsize="x-small")
 
         self.set_readout(
             f"N_p = ⌊(N_f − W_p) / H_p⌋ + 1 = ⌊({count_frames} − {patch_length}) / {patch_hop}⌋ + 1 = "
