@@ -623,7 +623,7 @@ def check_frequency_resolution(answer, sr: int = 22050, block_size: int = 2048) 
         value = float(answer)
     except (TypeError, ValueError):
         return wrong(f"the resolution should be a number in Hz, got {answer!r}.")
-    if math.isclose(value, expected, rel_tol=1e-3):
+    if math.isclose(value, expected, rel_tol=1e-3) or abs(value - expected) <= 0.05 + 1e-9:  # rounded to 0.1 Hz
         return right(f"sr / W_f = {sr} / {block_size} = {expected:.2f} Hz per bin.")
     if math.isclose(value, block_size / sr, rel_tol=1e-3) or math.isclose(value, 1000 * block_size / sr, rel_tol=1e-3):
         return wrong(f"{value:g} is the block's duration (W_f / sr); the bin spacing is its inverse, sr / W_f.")

@@ -132,11 +132,16 @@ def note(pitch: float = 69, duration: float = 1.0, sr: int = 22050, amplitude: f
     return (amplitude * y / peak if peak > 0 else y).astype(np.float32)
 
 
-def chirp_with_clicks(duration: float = 3.0, sr: int = 22050) -> np.ndarray:
-    """The course's demonstration signal: a rising sweep with a click every half second.
+def chirp_with_clicks(duration: float = 3.0, sr: int = 22050, *, with_clicks: bool = True) -> np.ndarray:
+    """The course's demonstration signal: a logarithmic sweep from 200 to 6000 Hz (at most 0.45 sr) with a
+    click every half second (``with_clicks=False``: the sweep alone, for measuring it).
 
     The sweep shows frequency resolution, the clicks time resolution (``01_audio_representations``).
     """
+    if not isinstance(with_clicks, (bool, np.bool_)):
+        raise TypeError(f"with_clicks must be True or False, got {with_clicks!r}")
     sweep = chirp(200.0, min(6000.0, 0.45 * sr), duration, sr, amplitude=0.4)
+    if not with_clicks:
+        return sweep.astype(np.float32)
     ticks = clicks(np.arange(0.25, duration, 0.5), duration, sr, amplitude=0.5)
     return np.clip(sweep + ticks, -1, 1).astype(np.float32)

@@ -116,7 +116,27 @@ def test_framing_caps_the_outlines():
     explorer.controls["hop_size"].value = 8  # 2560 frames overlap the zoomed view
     assert explorer.error is None
     assert len(explorer.frame_bars.get_paths()) == ex.MAX_OUTLINES - 1
-    assert f"at most {ex.MAX_OUTLINES} drawn" in explorer.ax_zoom.get_title()
+    assert f"bars: {ex.MAX_OUTLINES} of 13270 frames" in explorer.ax_zoom.get_title()
+
+
+def test_the_frame_tensor_keeps_real_frames_and_pools_samples_by_peak_magnitude():
+    rng = np.random.default_rng(0)
+    frames = rng.normal(size=(1003, 2048)).astype(np.float32)
+    image, row_step, group = ex._shrink_frames(frames, max_rows=400, max_cols=500)
+    assert (row_step, group) == (3, 5) and image.shape == (335, 410)
+    for r, c in [(0, 0), (17, 99), (334, 409)]:
+        samples = frames[3 * r, 5 * c: 5 * c + 5]  # drawn row r is frame 3 r; a pixel is its largest |x|, sign kept
+        assert image[r, c] == samples[np.abs(samples).argmax()]
+    image, row_step, group = ex._shrink_frames(frames[:300, :400])
+    assert (row_step, group) == (1, 1) and np.array_equal(image, frames[:300, :400])  # small enough: as it is
+
+
+def test_framing_tensor_title_says_how_it_is_pooled():
+    explorer = ex.FramingExplorer(block_size=1024, hop=0.125)
+    assert explorer.ax_tensor.get_title().endswith("X: 854 × 1024\n(1 in 3 frames; 3-sample peaks)")
+    explorer.controls["block_size"].value = 256
+    explorer.controls["hop"].value = 1.0
+    assert explorer.ax_tensor.get_title().endswith("(1 in 2 frames)")  # 430 frames of 256 samples
 
 
 # ----------------------------------------------------------------------------------------------
@@ -203,7 +223,8 @@ def test_patch_readout(patches, hop_size, length, hop):
     span = samples_to_ms((length - 1) * hop_size + patches.block_size, ex.SR) / 1000
     assert f"one patch covers {length} frames = {span:.2f} s" in patches.readout.value
     if hop > length:  # a gap, not a negative overlap
-        assert f"the {hop - length} frames between two patches are skipped" in patches.readout.value
+        assert f"so {hop - length} frames between two patches are skipped" in patches.readout.value
+        assert len(patches.dropped.get_paths()) == count - 1 + (count_frames > (count - 1) * hop + length)
         assert "overlap -" not in patches.readout.value
     else:
         assert f"patch overlap {100 * (length - hop) / length:.0f} %" in patches.readout.value

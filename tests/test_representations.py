@@ -346,6 +346,8 @@ def test_check_hop_for_overlap():
 def test_check_frequency_resolution():
     assert check_frequency_resolution(22050 / 2048)
     assert check_frequency_resolution(10.77)
+    assert check_frequency_resolution(10.8)  # rounded as the spectrogram explorer's readout shows it
+    assert not check_frequency_resolution(10.7) and not check_frequency_resolution(11)
     assert "duration" in check_frequency_resolution(2048 / 22050).message
     assert not check_frequency_resolution(5.38)
     assert not check_frequency_resolution(None)

@@ -61,3 +61,14 @@ def test_everything_is_deterministic_and_in_range():
 def test_bad_input_names_the_parameter(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_chirp_with_clicks_is_the_sweep_plus_clicks():
+    both = signals.chirp_with_clicks(1.0, 8000)
+    sweep = signals.chirp_with_clicks(1.0, 8000, with_clicks=False)
+    assert sweep.shape == both.shape and sweep.dtype == np.float32
+    difference = np.flatnonzero(np.abs(both - sweep) > 1e-6)
+    assert difference.size and np.all(np.abs(difference / 8000 - np.round((difference / 8000 - 0.25) / 0.5) * 0.5
+                                             - 0.25) < 0.01)  # only around the clicks at 0.25 s + k * 0.5 s
+    with pytest.raises(TypeError, match="with_clicks"):
+        signals.chirp_with_clicks(1.0, 8000, with_clicks="no")

@@ -67,6 +67,25 @@ def _thin(image: np.ndarray, max_rows: int = 400, max_cols: int = 500) -> np.nda
     return image[::rows, ::cols]
 
 
+def _shrink_frames(frames: np.ndarray, max_rows: int = 400, max_cols: int = 500) -> tuple[np.ndarray, int, int]:
+    """Shrink the frame tensor for display, shape at most ``(max_rows, max_cols)``.
+
+    Rows (frames) are skipped, so that every drawn row is a real frame. Columns (samples within a frame)
+    are pooled: each pixel is the sample of largest magnitude in its group, sign kept; skipping samples
+    instead would alias, so that a sweep turned into moiré patterns that look like content.
+    Returns ``(image, frames per drawn row, samples per pixel)``.
+    """
+    row_step = -(-frames.shape[0] // max_rows)
+    image = frames[::row_step]
+    group = -(-image.shape[1] // max_cols)
+    if group > 1:
+        padded = np.pad(image, ((0, 0), (0, (-image.shape[1]) % group)))
+        groups = padded.reshape(padded.shape[0], -1, group)
+        peak = np.abs(groups).argmax(axis=2)
+        image = np.take_along_axis(groups, peak[..., np.newaxis], axis=2)[..., 0]
+    return image, row_step, group
+
+
 def _pool_max(image: np.ndarray, max_rows: int = 400, max_cols: int = 600) -> np.ndarray:
     """Shrink a spectrogram for display by taking the maximum over groups of rows/columns.
 
@@ -82,6 +101,11 @@ def _pool_max(image: np.ndarray, max_rows: int = 400, max_cols: int = 600) -> np
             shape = (padded.shape[0] // k, k, padded.shape[1]) if axis == 0 else (padded.shape[0], padded.shape[1] // k, k)
             image = padded.reshape(shape).max(axis=axis + 1)
     return image
+
+
+def _n(count: int, noun: str) -> str:
+    """``count`` with its noun, plural unless the count is one ("1 sample", "2 samples")."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _few_ticks(*axes, n: int = 5) -> None:
@@ -177,8 +201,9 @@ class FramingExplorer(Explorer):
 
     title = "Framing: block size, hop size and the frame tensor X ∈ R^(N_f × W_f)"
     help = ("Pick a block size and a hop; the bars under the zoomed waveform are the frames (the selected one "
-            "in orange, overlapping frames in separate rows; hatched: the tail that is in no frame). "
-            "'frame at (s)' picks the frame you hear below.")
+            "in orange; overlapping frames are spread over up to 8 rows, so at very small hops bars share a "
+            f"row, and only the {MAX_OUTLINES} frames nearest the selected one get a bar; hatched: the tail that is in no "
+            "frame). 'frame at (s)' picks the frame you hear below; the black line marks it in the frame tensor.")
     figsize = (9.5, 4.3)
     player_names = ("clip", "selected frame")
     zoom_blocks = 5  # the zoomed view spans this many blocks around the selected frame
@@ -222,7 +247,7 @@ class FramingExplorer(Explorer):
 
         self.tensor_image = self.ax_tensor.imshow(np.zeros((2, 2)), aspect="auto", cmap="RdBu_r",
                                                   interpolation="nearest", vmin=-1, vmax=1)
-        self.tensor_marker = self.ax_tensor.axhline(0, color="C1", lw=1.5)
+        self.tensor_marker = self.ax_tensor.axhline(0, color="black", lw=1.5)  # visible on red and blue rows
         self.ax_tensor.set(xlabel="sample within frame\n(0 … W_f − 1)", ylabel="frames (rows) by start time (s)")
         self.ax_tensor.grid(False)
         _few_ticks(self.ax_all, self.ax_zoom, self.ax_tensor, n=3)
@@ -306,30 +331,29 @@ class FramingExplorer(Explorer):
         else:
             self.tail_span.set_bounds(0, 0, 0, 0)
         self.ax_zoom.set_title(
-            f"frame {selected} (orange) starts at {start / SR:.3f} s; bars: {len(visible)} of {count} frames"
-            + (f" (at most {MAX_OUTLINES} drawn)" if capped else ""), fontsize="small")
+            f"frame {selected} (orange) at {start / SR:.3f} s; bars: {len(visible)} of {count} frames",
+            fontsize="small")  # short: it has to fit the panel in presentation mode too
 
-        shown = _thin(frames)
+        shown, row_step, group = _shrink_frames(frames)
         self.tensor_image.set_data(shown)
         # rows are frames, placed at their start times: the axis stays the same for every hop
-        self.tensor_image.set_extent((-0.5, block_size - 0.5, count * hop_size / SR, 0))
+        self.tensor_image.set_extent((-0.5, shown.shape[1] * group - 0.5, shown.shape[0] * row_step * hop_size / SR, 0))
         self.ax_tensor.set_ylim(DURATION, 0)
         self.tensor_image.set_clim(-self._peak, self._peak)
         self.tensor_marker.set_ydata([(selected + 0.5) * hop_size / SR] * 2)
-        step_rows, step_cols = -(-count // shown.shape[0]), -(-block_size // shown.shape[1])
-        thinning = [f"1 of every {k} {what}" for k, what in ((step_rows, "rows"), (step_cols, "columns")) if k > 1]
-        self.ax_tensor.set_title(f"frame tensor X, shape ({count}, {block_size})"
-                                 + (f"\n(drawn with {' and '.join(thinning)})" if thinning else ""), fontsize="small")
+        drawn = ([f"1 in {row_step} frames"] if row_step > 1 else []) + ([f"{group}-sample peaks"] if group > 1 else [])
+        self.ax_tensor.set_title(f"frame tensor X: {count} × {block_size}"
+                                 + (f"\n({'; '.join(drawn)})" if drawn else ""), fontsize="small")
 
         hop_ms, block_ms = samples_to_ms(hop_size, SR), samples_to_ms(block_size, SR)
         centred = n_frames(n, block_size, hop_size, center=True)
         self.set_readout(
             f"N_f = ⌊(N − W_f) / H_f⌋ + 1 = ⌊({n} − {block_size}) / {hop_size}⌋ + 1 = "
             f"{(n - block_size) // hop_size} + 1 = <b>{count}</b> frames &nbsp;→&nbsp; X ∈ R<sup>{count} × {block_size}"
-            f"</sup><br>block W_f = {block_size} samples = {block_ms:.1f} ms; hop H_f = {hop_size} samples = "
+            f"</sup><br>block W_f = {block_size} samples = {block_ms:.1f} ms; hop H_f = {_n(hop_size, 'sample')} = "
             f"{hop_ms:.1f} ms; overlap = (W_f − H_f) / W_f = <b>{overlap_percent(block_size, hop_size):.1f} %</b>; "
             f"{count * block_size / n:.2f} × as many numbers as samples<br>"
-            f"tail after the last frame: {tail} samples ({samples_to_ms(tail, SR):.1f} ms) belong to no frame; "
+            f"tail after the last frame: {_n(tail, 'sample')} ({samples_to_ms(tail, SR):.1f} ms) in no frame; "
             f"librosa's center=True would give 1 + ⌊N / H_f⌋ = {centred} frames"
         )
         self.players["selected frame"].set(
@@ -457,7 +481,8 @@ class PatchExplorer(Explorer):
 
     title = "Spectrogram patches: X ∈ R^(N_p × F × W_p)"
     help = ("Patch length W_p and patch hop H_p are counted in spectrogram frames. Outlined: the patches (the "
-            "first six in green, each closing in its own row at the top); hatched: frames in no patch; below: "
+            "first six in green, closing in up to four rows at the top); hatched: frames in no patch (the "
+            "tail, and the gaps when H_p > W_p); below: "
             "the first six patches as the small images a convolutional network sees.")
     figsize = (9.5, 4.3)
     n_shown = 6
@@ -485,8 +510,8 @@ class PatchExplorer(Explorer):
         self.first_outlines = LineCollection([], colors="C2", linewidths=2.0)
         self.ax_spec.add_collection(self.outlines)
         self.ax_spec.add_collection(self.first_outlines)
-        self.dropped = Rectangle((0, 0), 0, 0, facecolor="0.5", alpha=0.6, hatch="//", lw=0)
-        self.ax_spec.add_patch(self.dropped)
+        self.dropped = PolyCollection([], facecolors="0.5", alpha=0.6, hatch="//", linewidths=0)
+        self.ax_spec.add_collection(self.dropped)
         self.ax_spec.set(xlabel="time (s); the frames are H_f / sr apart", ylabel="mel band centre (Hz)")
         _few_ticks(self.ax_spec)
         _mel_ticks(self.ax_spec, self.n_mels)
@@ -543,10 +568,16 @@ class PatchExplorer(Explorer):
         self.outlines.set_segments([outline(p) for p in shown if p >= self.n_shown])
         self.first_outlines.set_segments([outline(p) for p in first])
         used = (count - 1) * patch_hop + patch_length
-        self.dropped.set_bounds(used * frame_s, -0.5, (count_frames - used) * frame_s, self.n_mels)
+        # frames in no patch: the gaps between patches when the hop is longer than a patch, and the tail
+        starts = np.arange(count) * patch_hop
+        skipped = [(end, start) for end, start in zip(starts[:-1] + patch_length, starts[1:]) if start > end]
+        skipped.append((used, count_frames))
+        top = self.n_mels - 0.5
+        self.dropped.set_verts([[(a * frame_s, -0.5), (b * frame_s, -0.5), (b * frame_s, top), (a * frame_s, top)]
+                                for a, b in skipped if b > a])
         seconds = ((patch_length - 1) * hop_size + self.block_size) / SR  # first frame's start to last frame's end
         self.ax_spec.set_title(
-            f"log-mel spectrogram {self.n_mels} × {count_frames} with {count} patches"
+            f"log-mel spectrogram {self.n_mels} × {count_frames} with {count} patch{'' if count == 1 else 'es'}"
             + (f" (first {MAX_OUTLINES} outlined)" if count > MAX_OUTLINES else ""), fontsize="small")
 
         for i, (ax, image) in enumerate(zip(self.ax_patches, self.patch_images)):
@@ -561,11 +592,11 @@ class PatchExplorer(Explorer):
 
         self.set_readout(
             f"N_p = ⌊(N_f − W_p) / H_p⌋ + 1 = ⌊({count_frames} − {patch_length}) / {patch_hop}⌋ + 1 = "
-            f"<b>{count}</b> patches &nbsp;→&nbsp; X ∈ R<sup>{count} × {self.n_mels} × {patch_length}</sup> "
+            f"<b>{count}</b> patch{'' if count == 1 else 'es'} &nbsp;→&nbsp; X ∈ R<sup>{count} × {self.n_mels} × {patch_length}</sup> "
             f"(N_p × F × W_p)<br>one patch covers {patch_length} frames = {seconds:.2f} s of sound "
             f"(frames {hop_size} samples apart, blocks of {self.block_size}); "
             + (f"patch overlap {overlap_percent(patch_length, patch_hop):.0f} %; " if patch_hop <= patch_length
-               else f"no overlap: the hop is larger than the patch, so the {patch_hop - patch_length} frames "
+               else f"no overlap: the hop is larger than the patch, so {_n(patch_hop - patch_length, 'frame')} "
                     "between two patches are skipped; ")
-            + f"{count_frames - used} frames at the end are in no patch"
+            + f"{_n(count_frames - used, 'frame')} at the end in no patch"
         )
