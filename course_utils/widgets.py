@@ -293,6 +293,8 @@ class Explorer:
         self.buttons: dict[str, widgets.Button] = {}
         self._button_box = widgets.HBox([])
         self.error: BaseException | None = None
+        self._wanted: dict = {}  # control name -> the value the student chose, see cap()
+        self._capped: dict = {}  # control name -> the value cap() left it at
         self._pinned_labels: list = []  # (hidden axis label, its static copy), see _pin_dynamic_axis_labels
         self.last_update_ms = float("nan")
         self._held = 0
@@ -495,6 +497,22 @@ class Explorer:
         self.buttons[description] = button
         self._button_box.children = tuple(self.buttons.values())
         return button
+
+    def cap(self, name: str, maximum) -> int | float:
+        """Set the maximum of slider ``name`` (from an update) and return the value to use.
+
+        A range that shrinks clamps the slider, but the value the student chose is remembered: when the range
+        grows again, the slider returns to it (e.g. N_feat = 40 stays 40 after a detour through 16 mel bands).
+        """
+        control = self.controls[name]
+        wanted = self._wanted.get(name)
+        if wanted is None or control.value != self._capped.get(name):
+            wanted = control.value  # the student moved it since the last cap
+        control.max = maximum
+        value = min(wanted, maximum)
+        control.value = value
+        self._wanted[name], self._capped[name] = wanted, control.value
+        return control.value
 
     def set_readout(self, html_text: str) -> None:
         """Replace the text under the figure (HTML allowed)."""

@@ -251,3 +251,24 @@ def test_a_static_axis_whose_limits_change_still_gets_a_full_redraw(monkeypatch)
     explorer.fig.axes[0].set_ylim(-5, 5)  # the tone explorer's axes are static
     explorer.refresh()
     assert full_draws == [1]
+
+
+def test_a_capped_slider_returns_to_the_students_value_when_the_range_grows_again():
+    spectrogram = EXPLORERS["spectrogram"](n_mfcc=40, n_mels=128)
+    n_mfcc = spectrogram.controls["n_mfcc"]
+    spectrogram.controls["n_mels"].value = 16
+    assert n_mfcc.value == 16 and n_mfcc.max == 16
+    spectrogram.controls["n_mels"].value = 128
+    assert n_mfcc.value == 40  # remembered
+    spectrogram.controls["n_mels"].value = 32
+    n_mfcc.value = 20  # the student moves it while capped: that is the new wish
+    spectrogram.controls["n_mels"].value = 128
+    assert n_mfcc.value == 20 and spectrogram.error is None
+
+
+def test_the_framing_hop_in_samples_survives_a_smaller_block():
+    framing = EXPLORERS["framing"](hop=None, hop_size=700, block_size=1024)
+    framing.controls["block_size"].value = 256
+    assert framing.controls["hop_size"].value == 256
+    framing.controls["block_size"].value = 2048
+    assert framing.controls["hop_size"].value == 700 and "hop H_f = 700 samples" in framing.readout.value

@@ -263,13 +263,13 @@ class FramingExplorer(Explorer):
 
     def _hop(self, block_size, hop, hop_size):
         control = self.controls["hop_size"]
-        control.max = block_size  # the hop never exceeds the block
         if hop is None:
             control.disabled = False
-            return min(hop_size, block_size)
+            return self.cap("hop_size", block_size)  # the hop never exceeds the block
         control.disabled = True
+        control.max = block_size
         control.value = int(block_size * hop)
-        return int(block_size * hop)
+        return control.value
 
     def update(self, signal, block_size, hop, hop_size, position):
         y = clip(signal)
@@ -418,8 +418,7 @@ class SpectrogramExplorer(Explorer):
     def update(self, signal, block_size, hop, n_mels, n_mfcc, linear_fmax):
         y = clip(signal)
         hop_size = int(block_size * hop)
-        self.controls["n_mfcc"].max = n_mels
-        n_mfcc = min(n_mfcc, n_mels)
+        n_mfcc = self.cap("n_mfcc", n_mels)
         power = _power(signal, block_size, hop_size)
         mel_db = _mel_db(signal, block_size, hop_size, n_mels)
         features = _mfcc(signal, block_size, hop_size, n_mels, n_mfcc)
@@ -547,9 +546,7 @@ class PatchExplorer(Explorer):
         self.ax_spec.set_xlim(0, DURATION)
         self.ax_spec.set_ylim(-0.5, self.n_mels - 0.5 + self.lane_height * (self.max_lanes + 0.5))
 
-        control = self.controls["patch_length"]
-        control.max = min(128, count_frames)  # a patch never exceeds the spectrogram
-        patch_length = min(patch_length, control.max)
+        patch_length = self.cap("patch_length", min(128, count_frames))  # a patch never exceeds the spectrogram
         patches = extract_patches(S, patch_length, patch_hop)
         count = patches.shape[0]
 
