@@ -614,7 +614,7 @@ def deep_stack_statistics(activation: str = "selu", n_layers: int = 30, width: i
 # ----------------------------------------------------------------------------------------------
 
 #: The neuron of the first exercise: inputs, weights, bias and activation.
-EXERCISE_NEURON = {"x": (0.5, -2.0), "weights": (1.2, 0.4), "bias": 0.3, "activation": "tanh"}
+EXERCISE_NEURON = {"x": (0.5, -2.0), "weights": (1.2, -0.4), "bias": 0.3, "activation": "tanh"}  # z = 1.7
 
 
 def check_neuron_output(answer) -> Check:
@@ -632,7 +632,9 @@ def check_neuron_output(answer) -> Check:
     except (TypeError, ValueError):
         return wrong(f"the output should be one number, got {answer!r}.")
     if np.isclose(value, expected, rtol=1e-3, atol=1e-4):
-        return right(f"z = 0.5*1.2 + (-2)*0.4 + 0.3 = {z:.2f}, and tanh({z:.2f}) = {expected:.4f}.")
+        (x1, x2), (w1, w2) = spec["x"], spec["weights"]
+        return right(f"z = {w1:g}*{x1:g} + ({w2:g})*({x2:g}) + {spec['bias']:g} = {z:.2f}, "
+                     f"and tanh({z:.2f}) = {expected:.4f}.")
     if np.isclose(value, z, rtol=1e-3, atol=1e-4):
         return wrong(f"{value:g} is the weighted sum z (pre-activation). The neuron still applies tanh to it.")
     if np.isclose(value, np.tanh(z - spec["bias"]), rtol=1e-3, atol=1e-4):

@@ -996,9 +996,11 @@ def check_learning_rate(answer) -> Check:
     best = _line_minimum_loss()
     path = gradient_descent(ex["surface"], ex["start"], learning_rate, ex["n_steps"])
     limit = 2 / np.linalg.eigvalsh(line_fit_hessian()).max()
-    if path.diverged or path.losses[-1] > path.losses[0]:
-        return wrong(f"with {learning_rate:g} the steps overshoot and the loss grows. Stability needs "
-                     f"learning_rate < 2 / (largest curvature) = {limit:.3g} here.")
+    if learning_rate >= limit or path.diverged or path.losses[-1] > path.losses[0]:
+        # at or above the limit the steps overshoot further each time (perhaps after a short dip): divergence
+        return wrong(f"with {learning_rate:g} the steps overshoot the valley further each time, so the loss "
+                     f"eventually grows without bound. Stability needs learning_rate < 2 / (largest curvature) "
+                     f"= {limit:.4f} here.")
     gap = path.losses[-1] - best
     if gap <= ex["tolerance"]:
         return right(f"after {ex['n_steps']} steps the loss is {path.losses[-1]:.4f}, "

@@ -421,12 +421,13 @@ def test_selu_stack_self_normalises_where_relu_and_sigmoid_drift():
 # ------------------------------------------------------------------ exercise checkers ---------
 
 def test_check_neuron_output():
-    assert act.check_neuron_output(np.tanh(0.1))
-    assert act.check_neuron_output(0.0997)
+    assert act.check_neuron_output(np.tanh(1.7))
+    assert act.check_neuron_output(0.9354)
+    assert "z = 1.2*0.5 + (-0.4)*(-2) + 0.3 = 1.70" in act.check_neuron_output(np.tanh(1.7)).message
     result = act.check_neuron_output(None)
     assert not result and "None" in result.message
-    assert "tanh" in act.check_neuron_output(0.1).message  # forgot the activation
-    assert "bias" in act.check_neuron_output(np.tanh(-0.2)).message
+    assert "tanh" in act.check_neuron_output(1.7).message  # forgot the activation
+    assert "bias" in act.check_neuron_output(np.tanh(1.4)).message
     assert not act.check_neuron_output(0.5)
     assert not act.check_neuron_output("abc")
 

@@ -398,6 +398,11 @@ def test_check_learning_rate():
     assert not too_small and "too small" in too_small.message
     too_large = check_learning_rate(1.2 * limit)
     assert not too_large and "2 / (largest curvature)" in too_large.message
+    for just_above in (0.455, 0.46):  # above the limit 0.4545, though 30 steps still end below the start
+        path = gradient_descent(LEARNING_RATE_EXERCISE["surface"], LEARNING_RATE_EXERCISE["start"], just_above,
+                                LEARNING_RATE_EXERCISE["n_steps"])
+        assert just_above > limit and path.losses[-1] < path.losses[0]
+        assert "grows without bound" in check_learning_rate(just_above).message
     path = gradient_descent(LEARNING_RATE_EXERCISE["surface"], LEARNING_RATE_EXERCISE["start"], 0.3,
                             LEARNING_RATE_EXERCISE["n_steps"])
     assert not path.diverged

@@ -416,7 +416,7 @@ class GradientDescentExplorer(_CachedBackground, Explorer):
         if surface.startswith("line fit"):
             limit = 2 / np.linalg.eigvalsh(line_fit_hessian()).max()
             extra = (f" For this quadratic loss, gradient descent converges exactly when the learning rate is "
-                     f"below 2 / &lambda;<sub>max</sub>(Hessian) = {limit:.3f}.")
+                     f"below 2 / &lambda;<sub>max</sub>(Hessian) = {limit:.4f}.")
         self.set_readout(
             f"learning rate &epsilon; = {learning_rate:.3g}; after {len(path.losses) - 1} of {n_steps} steps: "
             f"{s.labels[0]} = {theta[0]:.3f}, {s.labels[1]} = {theta[1]:.3f}, L = {path.losses[-1]:.4g} "
