@@ -61,6 +61,7 @@ __all__ = [
     "add_noise_snr",
     "add_gaussian_noise",
     "measure_snr_db",
+    "describe_applied",
     "plot_before_after",
     "player",
     "players",
@@ -200,7 +201,10 @@ class AudioAugmenter:
         settings: the arguments the augmenter was built with.
         last_applied: after each call, a list of ``(name, parameters)`` of the transforms that were
             actually applied in that call (each applies with probability ``p``), e.g.
-            ``[("Shift", {"shift_ms": 41.2}), ("AddGaussianSNR", {"snr_db": 23.5})]``.
+            ``[("Shift", {"shift_ms": 41.2}), ("AddGaussianSNR", {"noise_std": 0.0048, "snr_db": 23.5})]``.
+            audiomentations keeps only the noise's standard deviation; ``snr_db`` is the SNR it gives
+            against the noise step's input, whose power is that of the output minus the noise's
+            (an estimate: the noise is the last step, independent of the sound).
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
@@ -242,7 +246,7 @@ class AudioAugmenter:
         finally:
             for t, (low, high) in zip(shifts, saved):
                 t.min_shift, t.max_shift = low, high
-        self.last_applied = _applied(self.transform, sr)
+        self.last_applied = _applied(self.transform, sr, out)
         return _same_length(out, y.shape[0])
 
     def __repr__(self) -> str:
@@ -251,7 +255,23 @@ class AudioAugmenter:
         return f"AudioAugmenter({args}, seed={self.seed!r}) -> Compose({names})"
 
 
-def _applied(compose, sr: int) -> list[tuple[str, dict]]:
+_APPLIED_FORMATS = {"shift_ms": "{:+.1f} ms", "semitones": "{:+.2f}", "noise_std": "{:.3g}", "snr_db": "{:.1f} dB"}
+
+
+def describe_applied(applied: list[tuple[str, dict]]) -> str:
+    """One line for :attr:`AudioAugmenter.last_applied`, e.g. ``"Shift (shift_ms = +41.2 ms), AddGaussianSNR
+    (noise_std = 0.0048, snr_db = 23.5 dB)"``; ``"nothing"`` when no transform was applied.
+
+    Notebook: ``03_data_augmentation.ipynb``.
+    """
+    parts = []
+    for name, params in applied:
+        values = ", ".join(f"{k} = {_APPLIED_FORMATS.get(k, '{:.3g}').format(v)}" for k, v in params.items())
+        parts.append(f"{name} ({values})")
+    return ", ".join(parts) or "nothing"
+
+
+def _applied(compose, sr: int, out: np.ndarray) -> list[tuple[str, dict]]:
     applied = []
     for t in compose.transforms:
         params = t.parameters
@@ -263,7 +283,10 @@ def _applied(compose, sr: int) -> list[tuple[str, dict]]:
         elif name == "PitchShift":
             applied.append((name, {"semitones": float(params["num_semitones"])}))
         elif name == "AddGaussianSNR":
-            applied.append((name, {"noise_std": float(params["noise_std"])}))
+            std = float(params["noise_std"])
+            signal_power = float(np.mean(np.square(out, dtype=np.float64))) - std**2
+            snr = 10 * np.log10(signal_power / std**2) if std > 0 and signal_power > 0 else float("nan")
+            applied.append((name, {"noise_std": std, "snr_db": float(snr)}))
         else:
             applied.append((name, {k: v for k, v in params.items() if k != "should_apply"}))
     return applied

@@ -451,7 +451,7 @@ def make_two_scale_problem(n_examples: int = 200, scales=(1.0, 20.0), correlatio
 
     Think of two descriptors of a sound measured in different units, e.g. a ratio that varies by about
     ±1 and a level that varies by about ±20 dB. The target is ``y = 2 z1 - z2 + noise`` where ``z1, z2``
-    are the features before scaling, so both features matter equally much.
+    are the features before scaling, so both features matter (weights 2 and -1 per standard deviation).
 
     Args:
         n_examples: N, number of examples (>= 3).
@@ -722,15 +722,15 @@ def fsdd_patch_sets(n_train: int = 150, n_test: int = 50, seed: int = 0) -> tupl
 def example_batch(patch_set: PatchSet, n_patches: int = 6) -> np.ndarray:
     """One patch from each of ``n_patches`` recordings of different loudness: a small, varied batch.
 
-    The recordings are spread evenly over the range of peak amplitudes (quietest to loudest); from each the
-    middle patch is taken.
+    The recordings are spread evenly over the range of peak amplitudes; from each the middle patch is
+    taken, and the patches are ordered by their mean level, from the quietest to the loudest.
 
     Args:
         patch_set: a :class:`PatchSet`.
         n_patches: how many patches (at most the number of recordings).
 
     Returns:
-        np.ndarray, shape ``(n_patches, n_bins, patch_length)``, float64, ordered from quiet to loud.
+        np.ndarray, shape ``(n_patches, n_bins, patch_length)``, float64, ordered by mean level (dB).
 
     Notebook: ``02_data_normalization.ipynb``.
     """
@@ -743,7 +743,8 @@ def example_batch(patch_set: PatchSet, n_patches: int = 6) -> np.ndarray:
     for r in chosen:
         idx = np.flatnonzero(patch_set.recording == r)
         rows.append(idx[len(idx) // 2])
-    return np.asarray(patch_set.patches[rows], dtype=np.float64)
+    batch = np.asarray(patch_set.patches[rows], dtype=np.float64)
+    return batch[np.argsort(batch.mean(axis=(1, 2)), kind="stable")]
 
 
 def side_by_side(patches, gap: int = 1) -> np.ndarray:

@@ -106,6 +106,12 @@ def test_augmenter_noise_only_has_requested_snr(speech):
     a = aug.make_audio_augmenter(shift_max_ms=None, semitones=None, snr_db=(10.0, 10.0), p=1.0, seed=0)
     out = a(speech, SR)
     assert aug.measure_snr_db(speech, out) == pytest.approx(10.0, abs=0.2)
+    assert dict(a.last_applied)["AddGaussianSNR"]["snr_db"] == pytest.approx(10.0, abs=0.2)  # reported in dB too
+    b = aug.make_audio_augmenter(shift_max_ms=200, semitones=2, snr_db=(5.0, 30.0), p=1.0, seed=3)
+    for _ in range(3):  # in a pipeline, against the noise step's input (the shifted, pitch-shifted sound)
+        b(speech, SR)
+        reported = dict(b.last_applied)["AddGaussianSNR"]
+        assert 4.5 < reported["snr_db"] < 30.5 and reported["noise_std"] > 0
 
 
 @pytest.mark.parametrize("kwargs, match", [

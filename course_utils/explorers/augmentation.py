@@ -182,8 +182,7 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
                                                  semitones=abs(semitones), snr_db=(snr_db, max(snr_db, 40.0)),
                                                  p=p, seed=self.draw)
             out = augmenter(y, SR)
-            applied = ", ".join(f"{name} ({', '.join(f'{k} = {v:+.3g}' if k != 'noise_std' else f'{k} = {v:.3g}' for k, v in params.items())})"
-                                for name, params in augmenter.last_applied) or "nothing (every coin flip said no)"
+            applied = aug.describe_applied(augmenter.last_applied).replace("nothing", "nothing (every coin flip said no)")
             text = (f"draw #{self.draw}: shifts up to &plusmn;{abs(shift_ms):.0f} ms, pitch up to "
                     f"&plusmn;{abs(semitones):.1f} semitones, SNR {snr_db:.0f}-{max(snr_db, 40.0):.0f} dB, "
                     f"each applied with p = {p:.1f} (nothing at all with probability (1-p)<sup>3</sup> = "
@@ -222,7 +221,8 @@ _AUDIO_MEANING = {
     "frequency_mask": "a band-stop filter: those bands are missing; narrow bands keep the label",
     "time_frequency_mask": "SpecAugment's recipe: the model must not rely on any single band or moment",
     "coarse_dropout": "small patches missing; no simple audio counterpart, but harmless if small",
-    "random_resized_crop": "a zoom: time stretched (slower) and, on the mel axis, frequencies moved up unevenly",
+    "random_resized_crop": ("a zoom: time stretched (slower); on the mel axis each band moves by an amount that "
+                            "depends on where it is"),
     "time_flip": "the sound played backwards: speech becomes gibberish, decays become swells",
     "frequency_flip": "low and high bands swap: no acoustic meaning at all",
     "brightness_contrast": "a gain in dB (brightness) and a change of dynamic range (contrast), if scaled correctly",

@@ -124,18 +124,20 @@ class NormalizationExplorer(Explorer):
             ax.grid(False)
             ax.xaxis.set_major_locator(MaxNLocator(4))
         self.ax_before.set_title(f"before: mel bands 0…{n_bins - 1} (colour {self.db_range[0]:.0f} … "
-                                 f"{self.db_range[1]:.0f} dB)")
+                                 f"{self.db_range[1]:.0f} dB)", fontsize="small")
         self.click_marks = [ax.axvspan(0, 0, ymin=0.97, ymax=1.0, color="C3", clip_on=False)
                             for ax in (self.ax_before, self.ax_after)]
         self.before_edges = np.linspace(*self.db_range, 61)
         self.hist_before = self.ax_hist_before.stairs(np.zeros(60), self.before_edges, fill=True, alpha=0.7)
         self.hist_train = self.ax_hist_before.stairs(np.zeros(60), self.before_edges, color="0.3", lw=1.0)
-        self.ax_hist_before.set(xlabel="value (dB)", title="before (line: training set)", xlim=self.db_range)
+        self.ax_hist_before.set(xlabel="value (dB)", xlim=self.db_range)
+        self.ax_hist_before.set_title("before (line: training set)", fontsize="small")
         train_counts, _ = np.histogram(self.train.patches, self.before_edges, density=True)
         self.hist_train.set_data(train_counts, self.before_edges)
         self.hist_after = self.ax_hist_after.stairs(np.zeros(60), np.linspace(0, 1, 61), fill=True, alpha=0.7,
                                                     color="C2")
-        self.ax_hist_after.set(xlabel="normalized value", title="after")
+        self.ax_hist_after.set_xlabel("normalized value")
+        self.ax_hist_after.set_title("after", fontsize="small")
         (self.line_center,) = self.ax_stats.plot([], [], "-o", ms=3, color="C0", label="centre")
         (self.line_low,) = self.ax_stats.plot([], [], "--_", color="C1", lw=1, ms=8)
         (self.line_high,) = self.ax_stats.plot([], [], "--_", color="C1", lw=1, ms=8)
@@ -144,7 +146,7 @@ class NormalizationExplorer(Explorer):
         # Lay the figure out once with about the widest labels it shows, then freeze it, so that the layout
         # does not depend on the initial values (a blitted picture then equals a freshly built one).
         self.ax_stats.set(ylim=(-100, 10), xlim=(-0.5, n_bins - 0.5), xlabel="one value for all")
-        self.ax_stats.set_title("used (dB): mean, mean ± σ")
+        self.ax_stats.set_title("used (dB): mean, mean ± σ", fontsize="small")
         self.ax_hist_after.set_xlim(*_AFTER_RANGE["zscore"])
         fig.draw_without_rendering()
         fig.set_layout_engine("none")
@@ -183,7 +185,7 @@ class NormalizationExplorer(Explorer):
         self.im_after.set_clim(*_AFTER_RANGE[method])
         name = "min-max" if method == "minmax" else "z-score"
         lo, hi = _AFTER_RANGE[method]
-        self.ax_after.set_title(f"after: {name}, per {_SCOPE_SHORT[scope]} ({lo:g} … {hi:g})")
+        self.ax_after.set_title(f"after: {name}, per {_SCOPE_SHORT[scope]} ({lo:g} … {hi:g})", fontsize="small")
         changed = np.flatnonzero(np.abs(click_patches - clean_patches).max(axis=(1, 2)) > 0.5)
         for mark in self.click_marks:
             if len(changed):
@@ -210,17 +212,21 @@ class NormalizationExplorer(Explorer):
         x = np.arange(len(centre))
         if method == "zscore":
             low, high = centre - stats.std.ravel(), centre + stats.std.ravel()
-            self.ax_stats.set_title("used (dB): mean, mean ± σ")
+            self.ax_stats.set_title("used (dB): mean, mean ± σ", fontsize="small")
             self.line_low.set_data(x, low)
         else:  # the centre is the minimum itself
             low, high = stats.data_min.ravel(), stats.data_max.ravel()
-            self.ax_stats.set_title("used (dB): min, max")
+            self.ax_stats.set_title("used (dB): min, max", fontsize="small")
             self.line_low.set_data([], [])
         self.line_center.set_data(x, centre)
         self.line_high.set_data(x, high)
         xlabel = {"patch": "patch", "frequency": "mel band"}.get(scope, "one value for all")
         self.ax_stats.set_xlabel(xlabel)
         self.ax_stats.set_xlim(-0.5 if len(x) > 1 else -1, len(x) - 0.5 if len(x) > 1 else 1)
+        if len(x) > 1:
+            self.ax_stats.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        else:
+            self.ax_stats.set_xticks([])  # one value: a position on this axis would mean nothing
         ymin, ymax = float(np.min(low)), float(np.max(high))
         pad = 0.08 * max(ymax - ymin, 1.0)
         self.ax_stats.set_ylim(ymin - pad, ymax + pad)
