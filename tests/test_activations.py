@@ -590,3 +590,33 @@ def test_importing_the_module_and_its_explorers_does_not_import_tensorflow():
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TensorFlow was imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_neuron_colour_scale_is_the_activations_range_when_bounded():
+    from course_utils.widgets import EXPLORERS
+
+    explorer = EXPLORERS["neuron"](activation="sigmoid", w1=0.1, w2=0.0, bias=3.0)  # outputs 0.937 … 0.964
+    assert explorer.plane_image.get_clim() == (0.0, 1.0)  # drawn nearly uniform, as it is
+    explorer.controls["activation"].value = "tanh"
+    assert explorer.plane_image.get_clim() == (-1.0, 1.0)
+    explorer.controls["activation"].value = "relu"  # unbounded: the range of the outputs shown
+    image = explorer.plane_image.get_array()
+    assert explorer.plane_image.get_clim() == (pytest.approx(float(image.min())), pytest.approx(float(image.max())))
+
+
+def test_softmax_explorer_names_every_tied_class():
+    from course_utils.widgets import EXPLORERS
+
+    explorer = EXPLORERS["softmax"](z_speech=1.0, z_music=1.0, z_noise=1.0, z_silence=1.0)
+    assert "most probable: speech, music, noise, silence (tied)" in explorer.readout.value
+    explorer.controls["z_music"].value = 2.0
+    assert "most probable: music." in explorer.readout.value
+
+
+def test_loss_explorer_states_the_cce_bce_identity_only_where_it_holds():
+    from course_utils.widgets import EXPLORERS
+
+    explorer = EXPLORERS["losses"](loss="categorical_crossentropy")
+    assert "CCE = BCE + (1 &minus; y) ln 2" in explorer.readout.value
+    explorer.controls["prediction"].value = explorer.controls["prediction"].max  # p = 1: clipped
+    assert "CCE = BCE" not in explorer.readout.value and "clips" in explorer.readout.value

@@ -45,13 +45,19 @@ _FORMULAS = {
 }
 
 
+#: Activations with a bounded output: the neuron explorer's colour scale spans this range.
+_BOUNDED = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+
+
 @register("neuron")
 class NeuronExplorer(Explorer):
     """One neuron with two inputs: its output a = f(w1 x1 + w2 x2 + b) over the input plane."""
 
     title = "One artificial neuron with two inputs"
     help = ("a = f(w1·x1 + w2·x2 + b). Left: the output for every input (x1, x2); the dashed line is where "
-            "z = 0. Right: the activation f(z) with the range of z over the plane shaded.")
+            "z = 0; the colour scale is the activation's whole range for sigmoid (0 … 1) and tanh (−1 … 1), the "
+            "range of the outputs shown for the others. Right: the activation f(z) with the range of z over the "
+            "plane shaded.")
     figsize = (9.5, 3.8)
     extent = 3.0
     n_grid = 121
@@ -111,9 +117,12 @@ class NeuronExplorer(Explorer):
         w = np.array([w1, w2])
         a = neuron(self.inputs, w, bias, activation).reshape(self.n_grid, self.n_grid)
         self.plane_image.set_data(a)
-        lo, hi = float(a.min()), float(a.max())
-        if hi - lo < 1e-9:  # a constant output (all weights 0, or a dead ReLU): keep a visible scale
-            lo, hi = lo - 0.5, hi + 0.5
+        if activation in _BOUNDED:  # the whole output range: a nearly constant output looks nearly constant
+            lo, hi = _BOUNDED[activation]
+        else:
+            lo, hi = float(a.min()), float(a.max())
+            if hi - lo < 1e-9:  # a constant output (all weights 0, or a dead ReLU): keep a visible scale
+                lo, hi = lo - 0.5, hi + 0.5
         self.plane_image.set_clim(lo, hi)
         # the line z = 0: w1 x1 + w2 x2 + b = 0
         t = np.linspace(-2 * self.extent, 2 * self.extent, 2)
@@ -230,8 +239,9 @@ class ActivationsExplorer(Explorer):
         self.mean_line.set_ydata(stats["mean"])
         self.ax_stack.set_title(f"30 {activation} layers, weights N(0, {weight_scale:.1f}²/{self.width})")
         note = {
-            "sigmoid": "The sigmoid's slope is at most 0.25: each sigmoid layer multiplies the backpropagated "
-                       "gradient by at most 0.25, so gradients vanish in deep stacks and for large |z|.",
+            "sigmoid": "The sigmoid's slope is at most 0.25: on its way back through each sigmoid layer the "
+                       "gradient is multiplied by that slope (and by the layer's weights), so gradients vanish "
+                       "in deep stacks and for large |z|.",
             "relu": "ReLU passes gradient 1 for z &gt; 0 and 0 for z &le; 0: a unit whose z is negative for "
                     "every input never changes again (a dead ReLU).",
             "selu": "SELU's negative part saturates at &minus;&lambda;&alpha; &asymp; &minus;1.758; with LeCun-normal "
@@ -294,11 +304,13 @@ class SoftmaxExplorer(Explorer):
             text.set_position((text.get_position()[0], value + 0.01))
             text.set_text(f"{value:.2f}")
         entropy = -np.sum(p * np.log(np.maximum(p, 1e-300)))
+        top = [name for name, value in zip(self.class_names, p) if np.isclose(value, p.max(), rtol=1e-12, atol=0)]
+        most_probable = top[0] if len(top) == 1 else f"{', '.join(top)} (tied)"
         terms = " + ".join(f"e<sup>{v / temperature:.2f}</sup>" for v in z)
         self.set_readout(
             f"T = {temperature:.2f}: denominator &Sigma;<sub>j</sub> e<sup>z<sub>j</sub>/T</sup> = {terms} = "
             f"{np.sum(np.exp(z / temperature)):.4g}; probabilities {np.round(p, 3).tolist()} sum to "
-            f"{p.sum():.6f}; most probable: {self.class_names[int(np.argmax(p))]}. "
+            f"{p.sum():.6f}; most probable: {most_probable}. "
             f"Entropy {entropy:.3f} nats (0 = certain, ln 4 = {np.log(4):.3f} = uniform).")
 
 
@@ -419,4 +431,6 @@ class LossExplorer(Explorer):
             + " The loss is smallest where the prediction equals the target."
             + (f" Here CCE = BCE + (1 &minus; y) ln 2 = BCE + {(1 - target) * np.log(2):.3f}: the same gradient, "
                "and for a one-hot target (y = 1) the same curve, &minus;ln p."
-               if loss == "categorical_crossentropy" else ""))
+               if loss == "categorical_crossentropy" and EPSILON <= (1 - prediction) / 2 and not clipped else "")
+            + (" (Where Keras clips a probability, CCE and BCE no longer differ by that constant.)"
+               if loss == "categorical_crossentropy" and (clipped or (1 - prediction) / 2 < EPSILON) else ""))
