@@ -555,3 +555,13 @@ def test_gradient_descent_explorer_created_on_another_surface_starts_there():
     e = EXPLORERS["gradient_descent"](surface="double well (non-convex)", start_0=0.1, start_1=1.4)
     assert (e.controls["start_0"].value, e.controls["start_1"].value) == (0.1, 1.4)
     assert e.controls["start_1"].max == well.extent[3]
+
+
+def test_playground_names_the_audio_features_and_classes():
+    explorer = EXPLORERS["playground"](dataset="audio", noise=0.2)
+    assert explorer.error is None
+    assert explorer.ax_map.get_xlabel() == "MFCC 1 mean" and "'six'" in explorer.ax_map.get_title()
+    assert "noise of standard deviation 0.2" in explorer.readout.value
+    explorer.controls["dataset"].value = "xor"
+    assert explorer.ax_map.get_xlabel() == "feature 1" and "class 1" in explorer.ax_map.get_title()
+    assert "Each point is one recording" not in explorer.readout.value

@@ -40,6 +40,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from course_utils.mlp import (
+    AUDIO_DIGITS,
+    AUDIO_MFCCS,
     DATASETS,
     HIDDEN_ACTIVATIONS,
     MLP,
@@ -139,7 +141,8 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         self.train_points = self.ax_map.scatter([], [], s=18, edgecolors="white", linewidths=0.6)
         self.test_points = self.ax_map.scatter([], [], s=26, marker="^", edgecolors="black", linewidths=0.6)
         self.ax_map.set(xlabel="feature 1", ylabel="feature 2")
-        self.ax_map.set_title("P(class 1) and the data", y=1.0)  # a fixed title position is faster to draw
+        # a fixed title position is faster to draw; the text names the classes of the dataset (see _new_data)
+        self.ax_map.set_title("P(class 1); orange: class 0, blue: class 1", y=1.0, fontsize="small")
         self.ax_map.grid(False)
         (self.train_line,) = self.ax_loss.plot([], [], color="C0", lw=1.6, label="training loss")
         (self.test_line,) = self.ax_loss.plot([], [], color="C1", lw=1.6, label="test loss")
@@ -181,6 +184,17 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         gx = np.linspace(self.extent[0], self.extent[1], GRID_POINTS)
         gy = np.linspace(self.extent[2], self.extent[3], GRID_POINTS)
         self.grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+        # name the axes and the classes (the colours: orange for class 0, blue for class 1)
+        if v["dataset"] == "audio":
+            zero, one = (f"'{['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][d]}'"
+                         for d in AUDIO_DIGITS)
+            self.ax_map.set_xlabel(f"MFCC {AUDIO_MFCCS[0]} mean")  # standardized (see the readout)
+            self.ax_map.set_ylabel(f"MFCC {AUDIO_MFCCS[1]} mean")
+        else:
+            zero, one = "class 0", "class 1"
+            self.ax_map.set_xlabel("feature 1")
+            self.ax_map.set_ylabel("feature 2")
+        self.ax_map.set_title(f"P({one}); orange: {zero}, blue: {one}", y=1.0, fontsize="small")
 
     def _new_network(self, v):
         sizes = layer_sizes_for(2, v["depth"], v["width"], 1)
@@ -289,7 +303,11 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
             f"Layers {' &rarr; '.join(map(str, sizes))}: {net.count_params()} trainable parameters "
             f"(&Sigma; n<sub>in</sub>&middot;n<sub>out</sub> + n<sub>out</sub>). {len(X_train)} training and "
             f"{len(X_test)} test points; one epoch = {steps} update{'s' if steps > 1 else ''} of batch size "
-            f"{min(v['batch_size'], len(X_train))}.<br>{numbers}."
+            f"{min(v['batch_size'], len(X_train))}."
+            + (" Each point is one recording: the means over its frames of two MFCCs, standardized"
+               + (f", plus Gaussian noise of standard deviation {v['noise']:g} (noise 0 shows the recordings' own "
+                  "features)." if v["noise"] > 0 else ".") if v["dataset"] == "audio" else "")
+            + f"<br>{numbers}."
             + (f" (Slider moves train at most {LIVE_UPDATES} updates, here "
                f"{live_epochs} epochs, to stay responsive; the Train button runs all {v['epochs']}.)"
                if live_epochs < v["epochs"] else ""))
