@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
+import matplotlib
 import numpy as np
+from matplotlib.transforms import offset_copy
 from matplotlib.ticker import FixedFormatter, FixedLocator, FormatStrFormatter, MaxNLocator, NullLocator
 
 from course_utils.activations import (
@@ -90,9 +92,12 @@ class NeuronExplorer(Explorer):
         self.span = self.ax_f.axvspan(-1, 1, color="C1", alpha=0.2, label="z over the plane")
         self.f_axes_lines = [self.ax_f.axhline(0, color="0.6", lw=0.8), self.ax_f.axvline(0, color="0.6", lw=0.8)]
         self.ax_f.set(xlabel="pre-activation z", ylabel="f(z)", xlim=(-10, 10), title="activation")
-        self.f_legend = self.ax_f.legend(loc="upper left", fontsize=8)
+        self.f_legend = self.ax_f.legend(loc="upper left", fontsize="small")
         _few_ticks(self.ax_f)
-        self.ax_f.yaxis.set_label_coords(-0.11, 0.5)  # tick labels widen (to "10.0") after the layout is frozen
+        # tick labels widen (to "10.0") after the layout is frozen: leave room for four digits at any font size
+        size = matplotlib.rcParams["font.size"]
+        self.ax_f.yaxis.set_label_coords(0.0, 0.5, transform=offset_copy(self.ax_f.transAxes, fig=fig,
+                                                                         x=-(2.6 * size + 10), units="points"))
         self.ax_plane.grid(False)
         for axis in (self.ax_plane.xaxis, self.ax_plane.yaxis):
             axis.set_major_locator(FixedLocator([-3, -2, -1, 0, 1, 2, 3]))
@@ -161,13 +166,15 @@ class ActivationsExplorer(Explorer):
     """An activation f(z) and its derivative, and the statistics of a deep stack of such layers."""
 
     title = "Activation functions, their derivatives and deep stacks"
-    help = ("Left: f(z) and f'(z); the dot marks z. Right: standard deviation (solid) and mean (dashed) of the "
+    help = ("Left: f(z) and f'(z); the dot marks z. Right, on a log scale: standard deviation (solid) and |mean| "
+            "(dashed) of the "
             "activations after each layer of a 30-layer dense stack (width 128, biases 0) with weights "
             "N(0, (scale)^2 / 128); scale 1 is LeCun-normal initialisation.")
     figsize = (10.0, 3.8)
     n_layers = 30
     width = 128
     n_samples = 256
+    stack_range = (1e-16, 1e11)  # the stack panel's y range
 
     def make_controls(self):
         return {
@@ -190,31 +197,32 @@ class ActivationsExplorer(Explorer):
         self.ax_f.axhline(0, color="0.6", lw=0.8)
         self.ax_f.axvline(0, color="0.6", lw=0.8)
         self.ax_f.set(xlabel="z", xlim=(-8, 8), ylim=(-2.0, 3.0), title="activation and derivative")
-        self.ax_f.legend(loc="upper left", fontsize=8)
+        self.ax_f.legend(loc="upper left", fontsize="small")
         layers = np.arange(1, self.n_layers + 1)
         self.layers = layers
         (self.std_line,) = self.ax_stack.plot(layers, np.ones(self.n_layers), "-o", ms=3, color="C2", label="std")
-        (self.mean_line,) = self.ax_stack.plot(layers, np.zeros(self.n_layers), "--s", ms=3, color="C4",
-                                               label="mean")
+        (self.mean_line,) = self.ax_stack.plot(layers, np.ones(self.n_layers), "--s", ms=3, color="C4",
+                                               label="|mean|")
         self.ax_stack.axhline(1, color="0.6", lw=0.8, ls=":")
-        self.ax_stack.axhline(0, color="0.6", lw=0.8, ls=":")
-        self.ax_stack.set(xlabel="layer", ylabel="statistics (linear to 1, then log)",
+        self.ax_stack.set(xlabel="layer", ylabel="std and |mean| (log scale)",
                           xlim=(0.5, self.n_layers + 0.5), title="a deep stack of such layers")
-        # linear between -1 and 1 (small means and shrinking stds), logarithmic beyond (exploding stds)
-        self.ax_stack.set_yscale("symlog", linthresh=1.0)
-        self.ax_stack.set_ylim(-1.5, 1e5)
-        self.ax_stack.legend(loc="upper right", fontsize=8)
-        self.ax_stack.yaxis.set_major_locator(FixedLocator([-1, 0, 1, 10, 100, 1e3, 1e4, 1e5]))
-        # plain labels: the default symlog labels are mathtext (10^k), which is slow to draw on every update
-        self.ax_stack.yaxis.set_major_formatter(FixedFormatter(["-1", "0", "1", "10", "100", "1e3", "1e4", "1e5"]))
-        _few_ticks(self.ax_f, self.ax_stack)
+        # a log scale over 25 decades: vanishing (1e-14) and exploding (1e9) statistics both stay in view
+        self.ax_stack.set_yscale("log")
+        self.ax_stack.set_ylim(*self.stack_range)
+        self.ax_stack.legend(loc="lower left", fontsize="small")
+        self.ax_stack.yaxis.set_major_locator(FixedLocator([1e-15, 1e-10, 1e-5, 1, 1e5, 1e10]))
+        # plain labels: the default log labels are mathtext (10^k), which is slow to draw
+        self.ax_stack.yaxis.set_major_formatter(FixedFormatter(["1e-15", "1e-10", "1e-5", "1", "1e5", "1e10"]))
+        self.ax_stack.yaxis.set_minor_locator(FixedLocator([]))
+        self.ax_stack.xaxis.set_major_locator(MaxNLocator(5))
+        _few_ticks(self.ax_f)
         self._cache = {}
 
     def dynamic_artists(self):
         # every limit is fixed: only the curves, the dots and the right panel's title change (never a full
         # redraw); the legend is drawn again over the curves
         return [*self.grey_lines.values(), self.f_line, self.df_line, self.f_dot, self.df_dot, self.ax_f.get_legend(),
-                self.std_line, self.mean_line, self.ax_stack.title]
+                self.std_line, self.mean_line, self.ax_stack.get_legend(), self.ax_stack.title]
 
     def _stack(self, activation, weight_scale):
         key = (activation, round(weight_scale, 3))
@@ -235,9 +243,11 @@ class ActivationsExplorer(Explorer):
         self.f_dot.set_data([z], [fz])
         self.df_dot.set_data([z], [dfz])
         stats = self._stack(activation, weight_scale)
-        self.std_line.set_ydata(stats["std"])
-        self.mean_line.set_ydata(stats["mean"])
-        self.ax_stack.set_title(f"30 {activation} layers, weights N(0, {weight_scale:.1f}²/{self.width})")
+        # values beyond the axis are drawn at its edge (a log axis cannot show 0; 1e-300 would vanish)
+        self.std_line.set_ydata(np.clip(stats["std"], *self.stack_range))
+        self.mean_line.set_ydata(np.clip(np.abs(stats["mean"]), *self.stack_range))
+        self.ax_stack.set_title(f"30 {activation} layers, weights N(0, {weight_scale:.1f}²/{self.width})",
+                                fontsize="small")
         note = {
             "sigmoid": "The sigmoid's slope is at most 0.25: on its way back through each sigmoid layer the "
                        "gradient is multiplied by that slope (and by the layer's weights), so gradients vanish "
@@ -285,7 +295,7 @@ class SoftmaxExplorer(Explorer):
         self.p_texts = [self.ax_p.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in x]
         self.ax_p.set(xticks=x, xticklabels=self.class_names, ylim=(0, 1.1), ylabel="probability",
                       title="softmax(z / T)")
-        self.ax_p.legend(loc="upper right", fontsize=8)
+        self.ax_p.legend(loc="upper right", fontsize="small")
         _few_ticks(self.ax_z, self.ax_p)
         self.ax_z.xaxis.set_major_locator(FixedLocator(x))
         self.ax_p.xaxis.set_major_locator(FixedLocator(x))
@@ -342,7 +352,7 @@ class LossExplorer(Explorer):
         (self.loss_dot,) = self.ax_loss.plot([0], [0], "o", color="C3", ms=7)
         self.target_line = self.ax_loss.axvline(1.0, color="C2", ls=":", lw=1.5, label="target y")
         self.ax_loss.set(xlabel="prediction p", ylabel="loss L", xlim=(0, 1), ylim=(0, 8), title="loss")
-        self.ax_loss.legend(loc="upper center", fontsize=8)
+        self.ax_loss.legend(loc="upper center", fontsize="small")
         (self.grad_line,) = self.ax_grad.plot(self.p_axis, self.p_axis, lw=2.0, color="C3")
         (self.grad_dot,) = self.ax_grad.plot([0], [0], "o", color="C3", ms=7)
         self.ax_grad.axhline(0, color="0.6", lw=0.8)
