@@ -351,12 +351,13 @@ class LossExplorer(Explorer):
         (self.loss_line,) = self.ax_loss.plot(self.p_axis, self.p_axis, lw=2.2, color="C0")
         (self.loss_dot,) = self.ax_loss.plot([0], [0], "o", color="C3", ms=7)
         self.target_line = self.ax_loss.axvline(1.0, color="C2", ls=":", lw=1.5, label="target y")
-        self.ax_loss.set(xlabel="prediction p", ylabel="loss L", xlim=(0, 1), ylim=(0, 8), title="loss")
+        # a little room beyond [0, 1], so that a target at 0 or 1 (the default) is not hidden by the axes edge
+        self.ax_loss.set(xlabel="prediction p", ylabel="loss L", xlim=(-0.02, 1.02), ylim=(0, 8), title="loss")
         self.ax_loss.legend(loc="upper center", fontsize="small")
         (self.grad_line,) = self.ax_grad.plot(self.p_axis, self.p_axis, lw=2.0, color="C3")
         (self.grad_dot,) = self.ax_grad.plot([0], [0], "o", color="C3", ms=7)
         self.ax_grad.axhline(0, color="0.6", lw=0.8)
-        self.ax_grad.set(xlabel="prediction p", ylabel="dL/dp", xlim=(0, 1),
+        self.ax_grad.set(xlabel="prediction p", ylabel="dL/dp", xlim=(-0.02, 1.02),
                          ylim=(-self.grad_limit, self.grad_limit), title="gradient (view clipped at ±20)")
         _few_ticks(self.ax_loss, self.ax_grad)
         self.ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%.1f"))
