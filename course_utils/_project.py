@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 #: The public home of the course. The Colab cell of every notebook and the README's links are
-#: generated from this value (``python -m course_utils.notebook_tools sync``), and a test checks
+#: generated from this value (``make clean-notebooks``, i.e. ``tools/nbsync.py sync``), and a test checks
 #: that they agree with it.
 REPO_URL = "https://github.com/audio-dl-course/dl4audio-fundamentals"
 

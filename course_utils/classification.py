@@ -750,8 +750,9 @@ class CurvePlot:
         # Same tick-label width whatever the loss range, so the training panel's frozen layout (fixed
         # after its first draw) keeps room for the axis label.
         ax_loss.yaxis.set_major_formatter(FormatStrFormatter("%.2f"))
-        ax_loss.legend(loc="upper right", fontsize="small")
-        ax_acc.legend(loc="lower right", fontsize="small")
+        # one legend for both panels, outside them: the interesting curves (a run stuck at chance: loss 2.3,
+        # accuracy 0.1) would otherwise hide behind it
+        ax_acc.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", borderaxespad=0)
         self.reset(10)
 
     def reset(self, epochs: int) -> None:
@@ -1270,6 +1271,9 @@ def check_speaker_split(collection, test_speaker, train_idx, test_idx) -> Check:
     """Check a hand-made speaker-held-out split: all of ``test_speaker`` in test, nobody else, nothing lost."""
     if train_idx is None or test_idx is None:
         return wrong("replace None by your arrays of training and test indices.")
+    if any(np.asarray(idx).dtype == bool for idx in (train_idx, test_idx)):
+        return wrong("these are boolean masks (True/False per recording); the split wants the indices of the "
+                     "recordings: wrap each mask in np.flatnonzero(...).")
     train_idx, test_idx = np.asarray(train_idx, dtype=int).ravel(), np.asarray(test_idx, dtype=int).ravel()
     speakers = np.asarray(collection.speakers)
     if np.intersect1d(train_idx, test_idx).size:
@@ -1314,7 +1318,11 @@ def check_n_feature_frames(answer, n_samples: int = 4000, block_size: int = 256,
     if value == expected:
         return right(f"1 + floor(({n_samples} - {block_size}) / {hop_size}) = {expected} frames, "
                      f"so this recording adds {expected} training examples.")
-    if value == n_samples // hop_size or value == 1 + n_samples // hop_size:
-        return wrong("that counts frames with padding (librosa's center=True); the course frames without padding.")
+    if value == 1 + n_samples // hop_size:
+        return wrong("that counts frames with padding (librosa's center=True: 1 + floor(n_samples / hop_size)); "
+                     "the course frames without padding.")
+    if value == n_samples // hop_size:
+        return wrong("the last frame must fit: it starts at most block_size samples before the end, so subtract "
+                     "the block size first: 1 + floor((n_samples - block_size) / hop_size).")
     return wrong(f"use n_frames = 1 + floor((n_samples - block_size) / hop_size) with n_samples={n_samples}, "
                  f"block_size={block_size}, hop_size={hop_size}.")

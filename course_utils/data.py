@@ -267,6 +267,13 @@ def describe(dataset: str = "fsdd") -> str:
     return f"{info.title}\nLicence: {info.licence}\nAttribution: {info.attribution}"
 
 
+def _classes_present(present: int, possible: int) -> str:
+    """``"10 classes"`` when every class is present, ``"1 of 10 classes"`` for a subset."""
+    if present == possible:
+        return f"{possible} {'class' if possible == 1 else 'classes'}"
+    return f"{present} of {possible} classes"
+
+
 @dataclass
 class AudioCollection:
     """Recordings with their labels, in one consistent form for every loader.
@@ -301,7 +308,7 @@ class AudioCollection:
 
         return (
             f"AudioCollection({count(len(self), 'recording', 'recordings')}, "
-            f"{count(len(self.class_names), 'class', 'classes')}, "
+            f"{_classes_present(len(set(self.labels.tolist())), len(self.class_names))}, "
             f"{count(len(set(self.speakers.tolist())), 'speaker', 'speakers')}, sr={self.sr} Hz, {seconds:.1f} s of audio)"
         )
 

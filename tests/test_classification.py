@@ -417,6 +417,9 @@ def test_check_speaker_split(fsdd):
     assert not check_speaker_split(fsdd, "lucas", *official).correct
     leaky = np.concatenate([train, test[:5]])
     assert not check_speaker_split(fsdd, "lucas", leaky, test[5:]).correct
+    masks = (fsdd.speakers != "lucas", fsdd.speakers == "lucas")  # right idea, but masks instead of indices
+    assert "np.flatnonzero" in check_speaker_split(fsdd, "lucas", *masks).message
+    assert check_speaker_split(fsdd, "lucas", *(np.flatnonzero(m) for m in masks)).correct
 
 
 def test_check_mlp_params_against_keras():
@@ -431,7 +434,8 @@ def test_check_mlp_params_against_keras():
 
 def test_check_n_feature_frames():
     assert check_n_feature_frames(30).correct  # 1 + (4000 - 256) // 128
-    assert not check_n_feature_frames(31).correct  # padded count
+    assert "subtract" in check_n_feature_frames(31).message  # floor(4000 / 128): the block not subtracted
+    assert "center=True" in check_n_feature_frames(32).message  # 1 + floor(4000 / 128): the padded count
     assert not check_n_feature_frames(None).correct
     assert check_n_feature_frames(30.0).correct
     assert not check_n_feature_frames(30.7).correct  # int(30.7) == 30 must not count as right
@@ -478,6 +482,11 @@ def test_training_panel_sliders_do_not_train_and_button_does(small, tmp_cache):
     assert not isinstance(panel.fig.get_layout_engine(), ConstrainedLayoutEngine)
     ticks = panel.curves.ax_loss.get_xticks()
     assert np.allclose(ticks, np.round(ticks))  # whole epochs on the x axis
+    # every run starts from the same seed: the same settings give the same run
+    panel.buttons["Train"].click_now()
+    table = panel.results()
+    assert (table["seed"] == 0).all() and table.loc[3, "test acc (files)"] == table.loc[2, "test acc (files)"]
+    assert panel.controls["depth"].min == 1
 
 
 def cl_panel_representations():

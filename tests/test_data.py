@@ -193,8 +193,8 @@ def test_load_fsdd_subset_and_splits(mirror, cache):
 
     sub = fsdd.subset(fsdd.labels == 9)
     assert len(sub) == 100 and set(sub.labels.tolist()) == {9}
-    assert repr(sub.subset([0])).startswith("AudioCollection(1 recording, 10 classes, 1 speaker, sr=8000 Hz")
-    assert repr(fsdd).startswith("AudioCollection(200 recordings, 10 classes, 2 speakers")
+    assert repr(sub.subset([0])).startswith("AudioCollection(1 recording, 1 of 10 classes, 1 speaker, sr=8000 Hz")
+    assert repr(fsdd).startswith("AudioCollection(200 recordings, 2 of 10 classes, 2 speakers")  # digits 0 and 9
 
 
 def test_load_fsdd_resamples_and_validates(mirror, cache):
