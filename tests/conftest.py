@@ -15,3 +15,17 @@ def mirror():
     if not path:
         pytest.fail("COURSE_DATA_MIRROR is not set: run the tests with `make test` (it sets it to ../shared/data)")
     return path
+
+
+@pytest.fixture
+def count_full_draws(monkeypatch):
+    """``count_full_draws(explorer)`` -> a list that grows by one item per full redraw of the explorer's figure
+    (``canvas.draw``); a blitted update adds nothing."""
+
+    def start(explorer):
+        calls = []
+        draw = explorer.canvas.draw
+        monkeypatch.setattr(explorer.canvas, "draw", lambda: (calls.append(1), draw())[1])
+        return calls
+
+    return start

@@ -191,13 +191,11 @@ def test_patch_controls_change_the_picture(name):
 
 
 @pytest.mark.parametrize("name", ["framing", "spectrogram", "patches"])
-def test_no_control_redraws_the_whole_figure(name, monkeypatch):
+def test_no_control_redraws_the_whole_figure(name, count_full_draws):
     # the latency budget rests on this: axes that follow a control are dynamic artists, the rest of the
     # figure is drawn once (a full redraw costs about as much again as a blitted update)
     explorer = EXPLORERS[name]()
-    full_draws = []
-    draw = explorer.canvas.draw
-    monkeypatch.setattr(explorer.canvas, "draw", lambda: (full_draws.append(1), draw())[1])
+    full_draws = count_full_draws(explorer)
     for control_name, control in explorer.controls.items():
         with explorer.hold():
             for other, value in explorer.sweep_requires.get(control_name, {}).items():

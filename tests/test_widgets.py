@@ -206,16 +206,9 @@ class _Zoom(Explorer):
         self.ax.set_xlim(0, width)
 
 
-def _count_full_draws(explorer, monkeypatch):
-    calls = []
-    draw = explorer.canvas.draw
-    monkeypatch.setattr(explorer.canvas, "draw", lambda: (calls.append(1), draw())[1])
-    return calls
-
-
-def test_a_dynamic_axis_follows_its_limits_without_a_full_redraw(monkeypatch):
+def test_a_dynamic_axis_follows_its_limits_without_a_full_redraw(count_full_draws):
     explorer = _Zoom()
-    full_draws = _count_full_draws(explorer, monkeypatch)
+    full_draws = count_full_draws(explorer)
     tick_labels = [t.get_text() for t in explorer.ax.get_xticklabels()]
     for width in (50, 3, 100):
         explorer.controls["width"].value = width
@@ -245,9 +238,9 @@ def test_a_dynamic_axis_label_is_drawn_once_and_stays_put():
     assert explorer.snapshot() == blitted
 
 
-def test_a_static_axis_whose_limits_change_still_gets_a_full_redraw(monkeypatch):
+def test_a_static_axis_whose_limits_change_still_gets_a_full_redraw(count_full_draws):
     explorer = EXPLORERS["tone"]()
-    full_draws = _count_full_draws(explorer, monkeypatch)
+    full_draws = count_full_draws(explorer)
     explorer.fig.axes[0].set_ylim(-5, 5)  # the tone explorer's axes are static
     explorer.refresh()
     assert full_draws == [1]
