@@ -61,6 +61,8 @@ _DATASET_LABELS = {
     "spiral": "spiral",
     "audio": "audio: 'zero' vs 'six' (MFCC 1, 2)",
 }
+#: The spoken words of FSDD's digits (the playground's audio dataset names its classes with them).
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _DATA_CONTROLS = ("dataset", "noise", "train_fraction", "seed")
 _ARCHITECTURE_CONTROLS = ("depth", "width", "activation")
 _TRAINING_CONTROLS = ("learning_rate", "batch_size", "l2")
@@ -186,15 +188,14 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         self.grid = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
         # name the axes and the classes (the colours: orange for class 0, blue for class 1)
         if v["dataset"] == "audio":
-            zero, one = (f"'{['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'][d]}'"
-                         for d in AUDIO_DIGITS)
+            name_0, name_1 = (f"'{_DIGIT_WORDS[d]}'" for d in AUDIO_DIGITS)
             self.ax_map.set_xlabel(f"MFCC {AUDIO_MFCCS[0]} mean")  # standardized (see the readout)
             self.ax_map.set_ylabel(f"MFCC {AUDIO_MFCCS[1]} mean")
         else:
-            zero, one = "class 0", "class 1"
+            name_0, name_1 = "class 0", "class 1"
             self.ax_map.set_xlabel("feature 1")
             self.ax_map.set_ylabel("feature 2")
-        self.ax_map.set_title(f"P({one}); orange: {zero}, blue: {one}", y=1.0, fontsize="small")
+        self.ax_map.set_title(f"P({name_1}); orange: {name_0}, blue: {name_1}", y=1.0, fontsize="small")
 
     def _new_network(self, v):
         sizes = layer_sizes_for(2, v["depth"], v["width"], 1)
