@@ -42,7 +42,6 @@ from matplotlib.ticker import MaxNLocator
 from course_utils.mlp import (
     AUDIO_DIGITS,
     AUDIO_MFCCS,
-    DATASETS,
     HIDDEN_ACTIVATIONS,
     MLP,
     SURFACES,
