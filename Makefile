@@ -21,7 +21,7 @@ endif
 export NO_ALBUMENTATIONS_UPDATE := 1
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: lab test env browser bench clean-notebooks
+.PHONY: lab test env browser bench bench-browser clean-notebooks
 
 env: $(STAMP)
 
@@ -32,7 +32,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
-lab: $(STAMP)
+# JupyterLab's defaults for this environment: no "get notified about Jupyter news?" toast over the explorers,
+# no update check (tools/jupyterlab-overrides.json; a student's own settings still win).
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_OVERRIDES): tools/jupyterlab-overrides.json $(STAMP)
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+lab: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 # Every test: unit tests, notebooks under nbval (fast mode), and the real-browser test.
@@ -49,6 +57,10 @@ browser:
 # Latency and speed figures (printed, never asserted).
 bench: $(STAMP)
 	$(BIN)/python bench/widgets.py
+
+# What a student waits for in a real browser (JupyterLab + Chromium), next to the kernel's share.
+bench-browser: $(STAMP) browser
+	COURSE_FAST=1 $(BIN)/python bench/browser.py
 
 clean-notebooks: $(STAMP)
 	$(BIN)/python tools/nbsync.py sync

@@ -7,7 +7,7 @@ Latency: for each transform of the two augmentation explorers, every control tha
 through its range (``sweep_values``), up and back down; ``Explorer.last_update_ms`` covers the update and the
 PNG render. Budget: <= 100 ms median, <= 200 ms 95th percentile (5 s clips at 22.05 kHz).
 
-Experiment: :func:`course_utils.augmentation.augmentation_experiment` with the full data and two augmented
+Experiment: :func:`course_utils.augmentation_experiment.augmentation_experiment` with the full data and two augmented
 copies, each of the six FSDD speakers held out in turn (takes a few minutes).
 """
 
@@ -77,7 +77,7 @@ def latency(rounds: int) -> None:
 
 
 def experiment() -> None:
-    from course_utils.augmentation import augmentation_experiment
+    from course_utils.augmentation_experiment import augmentation_experiment
     from course_utils.data import FSDD_SPEAKERS, load_fsdd
 
     fsdd = load_fsdd(progress=False)

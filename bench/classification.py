@@ -35,7 +35,7 @@ FIRST_TIME_SCRIPT = """
 import time
 t0 = time.perf_counter()
 c0 = time.process_time()
-from course_utils.classification import compute_features
+from course_utils.features import compute_features
 from course_utils.data import load_fsdd
 fsdd = load_fsdd(progress=False)
 t1 = time.perf_counter()
@@ -78,14 +78,12 @@ def main() -> None:
                          check=True).stdout.split()
     load_s, first_s, n_examples, first_cpu = float(out[0]), float(out[1]), int(out[2]), float(out[3])
     from course_utils.classification import (
-        DEFAULT_AUGMENTATION,
         DEFAULT_TRAINING,
-        augmented_features,
-        compute_features,
         held_out_speaker_experiment,
         run_experiment,
         summarize_held_out,
     )
+    from course_utils.features import DEFAULT_AUGMENTATION, augmented_features, compute_features
 
     cached = []
     for _ in range(10):

@@ -5,8 +5,9 @@
 Each control is moved through its range (``sweep_values``) up and back down ``--rounds`` times
 (``course_utils.widgets.time_controls``). Two figures per control: the wall time from setting
 ``.value`` until the new PNG is ready (what a student waits), and this process's CPU time for the same
-work, which depends less on other programs running on a shared machine. The budget is <= 100 ms median
-and <= 200 ms at the 95th percentile of the wall time. Buttons are not timed: slow work belongs on
+work, which depends less on other programs running on a shared machine. The kernel's budget is <= 40 ms
+median and <= 100 ms at the 95th percentile of the wall time (what the browser adds on top is measured by
+``bench/browser.py``). Buttons are not timed: slow work belongs on
 them by design. The load average is printed for context.
 """
 
@@ -23,7 +24,7 @@ import numpy as np  # noqa: E402
 from course_utils.notebook import setup_notebook  # noqa: E402
 from course_utils.widgets import EXPLORERS, time_controls  # noqa: E402
 
-BUDGET_MEDIAN_MS, BUDGET_P95_MS = 100.0, 200.0
+BUDGET_MEDIAN_MS, BUDGET_P95_MS = 40.0, 100.0
 
 
 def report(name: str, rounds: int, max_values: int) -> list[str]:

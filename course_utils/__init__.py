@@ -1,6 +1,6 @@
 """Helpers, explorers and exercise checkers for the course "Deep Learning for Audio: Fundamentals".
 
-Every notebook in ``notebooks/`` imports what it needs from one topic module of this package:
+Every notebook in ``notebooks/`` imports what it needs from its topic module(s) of this package:
 
 =====================================  =======================================
 notebook                               module
@@ -8,10 +8,16 @@ notebook                               module
 ``00_start_here.ipynb``                :mod:`course_utils.notebook`, :mod:`course_utils.widgets`
 ``01_audio_representations.ipynb``     :mod:`course_utils.representations`
 ``02_data_normalization.ipynb``        :mod:`course_utils.normalization`
-``03_data_augmentation.ipynb``         :mod:`course_utils.augmentation`
+``03_data_augmentation.ipynb``         :mod:`course_utils.augmentation` (waveforms),
+                                       :mod:`course_utils.spectrogram_augmentation`,
+                                       :mod:`course_utils.augmentation_labels`,
+                                       :mod:`course_utils.augmentation_experiment`
 ``04_neurons_activations_losses.ipynb`` :mod:`course_utils.activations`
-``05_training_an_mlp.ipynb``           :mod:`course_utils.mlp`
-``06_programming_session.ipynb``       :mod:`course_utils.classification`
+``05_training_an_mlp.ipynb``           :mod:`course_utils.mlp` (the network), :mod:`course_utils.loss_surfaces`
+                                       (gradient descent in 2-D), :mod:`course_utils.playground_data` (datasets)
+``06_programming_session.ipynb``       :mod:`course_utils.features` (features and their cache),
+                                       :mod:`course_utils.classification` (training, evaluation),
+                                       :mod:`course_utils.training_curves` (live curves)
 =====================================  =======================================
 
 Cross-cutting modules: :mod:`course_utils.data` (download-and-verify cache and loaders),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+__all__ = ["Check", "right", "wrong", "as_number", "check_number"]
+
 
 @dataclass(frozen=True)
 class Check:
@@ -45,6 +47,50 @@ def wrong(message: str) -> Check:
     return Check(False, message)
 
 
+def as_number(answer, *, name: str):
+    """``answer`` as a finite ``float``, or a :class:`Check` that says why it is not one; never raises.
+
+    Accepted: Python and NumPy real numbers and arrays holding exactly one of them. Refused, with a hint:
+    ``None``, ``True``/``False``, strings, arrays of several numbers, complex numbers, NaN, infinities and
+    integers too large for a float (``10**400``).
+
+    Example:
+        >>> as_number(np.float32(0.5), name="the loss")
+        0.5
+    """
+    import math
+
+    import numpy as np
+
+    if answer is None:
+        return wrong(f"replace None by {name}, a number.")
+    if isinstance(answer, (bool, np.bool_)):
+        return wrong(f"{name} should be a number, not {answer!r}.")
+    if isinstance(answer, (str, bytes)):
+        return wrong(f"{name} should be a number, not the text {answer!r}: remove the quotes.")
+    if isinstance(answer, (list, tuple, np.ndarray)):
+        try:
+            array = np.asarray(answer)
+        except (TypeError, ValueError, OverflowError):
+            return wrong(f"{name} should be one number, got {answer!r}.")
+        if array.size != 1:
+            return wrong(f"{name} should be one number, got {array.size} values.")
+        answer = array.reshape(()).item()
+        if isinstance(answer, (bool, str, bytes)):
+            return wrong(f"{name} should be a number, got {answer!r}.")
+    if isinstance(answer, complex):
+        return wrong(f"{name} should be a real number, got {answer!r}.")
+    try:
+        value = float(answer)
+    except OverflowError:
+        return wrong(f"{name} should be a finite number; that integer is larger than a float can hold (about 1.8e308).")
+    except (TypeError, ValueError):
+        return wrong(f"{name} should be a number, got {answer!r}.")
+    if not math.isfinite(value):
+        return wrong(f"{name} should be a finite number, got {answer!r}.")
+    return value
+
+
 def check_number(answer, expected: float, *, name: str, rel_tol: float = 1e-6, abs_tol: float = 1e-9,
                  hint: str = "") -> Check:
     """Compare a numeric answer with ``expected`` (within tolerances); ``name`` says what it is."""
@@ -52,6 +98,8 @@ def check_number(answer, expected: float, *, name: str, rel_tol: float = 1e-6, a
 
     try:
         value = float(answer)
+    except OverflowError:  # an int beyond float's range, e.g. 10**400
+        return wrong(f"{name} should be a finite number; that integer is larger than a float can hold (about 1.8e308).")
     except (TypeError, ValueError):
         return wrong(f"{name} should be a number, got {answer!r}.")
     if value is None or not math.isfinite(value):

@@ -1,21 +1,22 @@
-"""A small multi-layer perceptron (MLP) in NumPy, the data of the playground, and gradient descent in 2-D.
+"""A small multi-layer perceptron (MLP) in NumPy: forward pass, backpropagation, mini-batch training.
 
 Notebook: ``05_training_an_mlp.ipynb``.
 
 The notebook builds a dense network, trains it by gradient descent with backpropagation, and compares
-every number with Keras/TensorFlow. This module holds what it needs:
+every number with Keras/TensorFlow. This module holds the network:
 
 * :class:`MLP`: a readable NumPy network (forward pass, loss, backward pass, mini-batch SGD, seeded
   Glorot initialization) whose weights copy to and from a Keras ``Sequential`` model of the same shape
   (:meth:`MLP.to_keras`, :meth:`MLP.from_keras`, :meth:`MLP.keras_code`).
+* :class:`TrainingRun`: one network trained on fixed data with fixed settings, which can be moved to
+  any epoch (forward by training, backward by rewinding to a saved state); the playground animates it.
 * :func:`numerical_gradients` (finite differences) and :func:`keras_gradients` (TensorFlow's
   ``GradientTape``) to check backpropagation.
-* :func:`make_dataset` and :func:`train_test_split`: the playground's two-feature datasets (circle, XOR,
-  Gaussian blobs, spiral, and two MFCC means of real FSDD recordings).
-* :func:`gradient_descent` on two-parameter loss surfaces (:data:`SURFACES`: a convex line fit and a
-  non-convex double well with a saddle).
-* The "Your turn" checkers :func:`check_param_count`, :func:`check_gradient_step` and
-  :func:`check_learning_rate`.
+* :func:`count_params`, :func:`layer_sizes_for` and the "Your turn" checker :func:`check_param_count`.
+
+The notebook's other two topics have their own modules: :mod:`course_utils.playground_data` (the
+two-feature datasets, including one of real recordings) and :mod:`course_utils.loss_surfaces` (gradient
+descent on two-parameter loss surfaces, and its checkers).
 
 Conventions (the same as Keras): a batch of inputs is a matrix ``X`` of shape ``(n_examples, n_inputs)``
 with one example per **row**, so layer l computes ``Z = A_prev @ W + b`` with ``W`` of shape
@@ -40,29 +41,19 @@ from course_utils.activations import (
     softmax,
     softmax_crossentropy_gradient,
 )
-from course_utils.checks import Check, check_number, right, wrong
+from course_utils.checks import Check, check_number, wrong
 
 __all__ = [
     "HIDDEN_ACTIVATIONS",
     "OUTPUT_ACTIVATIONS",
-    "DATASETS",
-    "SURFACES",
     "MLP",
     "History",
-    "DescentPath",
+    "TrainingRun",
     "count_params",
     "layer_sizes_for",
     "numerical_gradients",
     "keras_gradients",
-    "make_dataset",
-    "audio_features",
-    "train_test_split",
-    "gradient_descent",
     "check_param_count",
-    "check_gradient_step",
-    "check_learning_rate",
-    "GRADIENT_STEP_EXERCISE",
-    "LEARNING_RATE_EXERCISE",
 ]
 
 #: Activations allowed in hidden layers (names as in Keras).
@@ -581,6 +572,99 @@ class MLP:
         return net
 
 
+class TrainingRun:
+    """One network trained on fixed data with fixed settings, which can be moved to any epoch.
+
+    :meth:`train_to` trains forward, or goes back: it restores the latest saved state at or before the
+    target (weights, biases and the shuffling generator's state, saved every ``save_every`` epochs) and
+    trains the rest. So after ``train_to(n)`` the network is exactly the one that ``n`` epochs of
+    :meth:`MLP.fit` from the starting network give, whatever path led there. The playground animates
+    training with it: each frame trains a few epochs forward; lowering the epoch budget goes back.
+
+    Args:
+        net: the network at the start of the run (the run trains it in place; usually fresh weights).
+        X: training inputs, shape ``(n_examples, n_inputs)``.
+        y: training targets, shape ``(n_examples,)`` or ``(n_examples, n_outputs)``.
+        learning_rate, batch_size, l2, test_data: as for :meth:`MLP.fit`, the same for the whole run.
+        save_every: epochs between saved states (memory: one copy of the weights each).
+
+    Attributes:
+        net: the network; ``net.history`` holds one entry per epoch up to :attr:`epoch`.
+        start_epoch: the epoch the run started at (``net.history.epochs`` when it was created).
+
+    Example:
+        >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+        >>> run = TrainingRun(MLP((2, 3, 1), seed=0), X, [1, 1, 0, 0], learning_rate=0.5, batch_size=2)
+        >>> run.train_to(30), run.train_to(12), run.epoch
+        (30, 12, 12)
+    """
+
+    def __init__(self, net: MLP, X, y, *, learning_rate: float, batch_size: int = 32, l2: float = 0.0,
+                 test_data=None, save_every: int = 5):
+        self.net = net
+        self._X = net._inputs(X)
+        self._y = np.asarray(y)
+        net._targets(self._y, len(self._X))  # check the shape now rather than at the first frame
+        self._settings = {"learning_rate": _check_learning_rate(learning_rate),
+                          "batch_size": _check_int("batch_size", batch_size, 1), "l2": _check_l2(l2),
+                          "test_data": test_data}
+        self.save_every = _check_int("save_every", save_every, 1)
+        self.start_epoch = net.history.epochs
+        self._saved = {self.start_epoch: self._state()}
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far (for a diverged run: the epoch in which it diverged)."""
+        return self.net.history.epochs
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the run diverged (it cannot go past :attr:`epoch` then, only back)."""
+        return self.net.history.diverged
+
+    def _curves(self) -> tuple:
+        h = self.net.history
+        return h.train_loss, h.test_loss, h.train_accuracy, h.test_accuracy, h.batch_loss
+
+    def _state(self):
+        net = self.net
+        return ([W.copy() for W in net.weights], [b.copy() for b in net.biases], net._rng.bit_generator.state,
+                [len(curve) for curve in self._curves()])
+
+    def _restore(self, epoch: int) -> None:
+        weights, biases, rng_state, lengths = self._saved[epoch]
+        net = self.net
+        net.weights = [W.copy() for W in weights]
+        net.biases = [b.copy() for b in biases]
+        net._rng.bit_generator.state = rng_state
+        for curve, length in zip(self._curves(), lengths):
+            del curve[length:]
+        net.history.diverged, net.history.diverged_epoch = False, None
+
+    def train_to(self, epoch: int) -> int:
+        """Train forward or go back until the network is the one after ``epoch`` epochs.
+
+        A run that diverges stops there (then :attr:`diverged` is true and :attr:`epoch` is smaller than
+        asked for).
+
+        Args:
+            epoch: the target, ``>= start_epoch``.
+
+        Returns:
+            :attr:`epoch` afterwards.
+        """
+        epoch = _check_int("epoch", epoch, self.start_epoch)
+        if epoch < self.epoch:
+            self._restore(max(e for e in self._saved if e <= epoch))
+        while self.epoch < epoch and not self.diverged:
+            # train up to the next multiple of save_every, where the state is saved for going back later
+            stop = min(epoch, (self.epoch // self.save_every + 1) * self.save_every)
+            self.net.fit(self._X, self._y, epochs=stop - self.epoch, **self._settings)
+            if not self.diverged and self.epoch % self.save_every == 0:
+                self._saved.setdefault(self.epoch, self._state())
+        return self.epoch
+
+
 def _dense_layers(model) -> list:
     import keras
 
@@ -658,265 +742,7 @@ def keras_gradients(model, X, y, l2: float = 0.0) -> tuple[float, list, list]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Data for the playground
-
-#: Datasets of :func:`make_dataset`; each has two features and two classes.
-DATASETS = ("circle", "xor", "blobs", "spiral", "audio")
-
-#: The audio dataset: FSDD recordings of these two digits, described by the mean over frames of
-#: these two MFCCs (coefficient 0 is overall loudness, so 1 and 2 describe the spectral shape).
-AUDIO_DIGITS = (0, 6)
-AUDIO_MFCCS = (1, 2)
-_AUDIO_CACHE: dict = {}
-
-
-def audio_features(digits=AUDIO_DIGITS, mfccs=AUDIO_MFCCS) -> tuple[np.ndarray, np.ndarray]:
-    """Two features of every FSDD recording of two digits: the means over frames of two MFCCs.
-
-    MFCCs (:func:`course_utils.representations.mfcc_frames`) use a 32 ms block (256 samples at 8 kHz),
-    a 16 ms hop and 40 mel bands. The result is
-    computed once per process and cached, so later calls (every slider move) are instant.
-
-    Args:
-        digits: the two digits (0-9) to tell apart.
-        mfccs: the two MFCC indices (0-12) to use as features.
-
-    Returns:
-        ``(features, labels)``: features of shape ``(n_recordings, 2)`` (raw MFCC means, not
-        standardized) and labels of shape ``(n_recordings,)``, 0 for ``digits[0]`` and 1 for
-        ``digits[1]``.
-    """
-    digits, mfccs = tuple(int(d) for d in digits), tuple(int(m) for m in mfccs)
-    if len(digits) != 2 or digits[0] == digits[1]:
-        raise ValueError(f"digits must be two different digits from 0 to 9, got {digits}")
-    if len(mfccs) != 2 or not all(0 <= m <= 12 for m in mfccs):
-        raise ValueError(f"mfccs must be two MFCC indices from 0 to 12, got {mfccs}")
-    key = (digits, mfccs)
-    if key not in _AUDIO_CACHE:
-        from course_utils.data import load_fsdd
-        from course_utils.representations import mfcc_frames
-
-        fsdd = load_fsdd(digits=list(digits), progress=False)
-        means = np.array([mfcc_frames(y, fsdd.sr, block_size=256, hop_size=128, n_mfcc=13, n_mels=40).mean(axis=0)
-                          for y in fsdd.audio], dtype=np.float64)
-        _AUDIO_CACHE[key] = (means[:, list(mfccs)], (fsdd.labels == digits[1]).astype(int))
-    features, labels = _AUDIO_CACHE[key]
-    return features.copy(), labels.copy()
-
-
-def make_dataset(name: str = "circle", n_samples: int = 200, noise: float = 0.1, seed: int = 0):
-    """A two-feature, two-class dataset for the playground, with both features roughly in [-1, 1].
-
-    Args:
-        name: ``"circle"`` (a disc inside a ring), ``"xor"`` (opposite quadrants share a class),
-            ``"blobs"`` (two Gaussian clusters), ``"spiral"`` (two interleaved arms) or ``"audio"``
-            (two MFCC means of FSDD's "zero" and "six", see :func:`audio_features`, standardized).
-        n_samples: number of points (for ``"audio"`` at most 600 recordings, drawn without
-            replacement).
-        noise: standard deviation of Gaussian noise added to both features (``0`` to ``1``).
-        seed: seed of the random generator.
-
-    Returns:
-        ``(X, y)``: ``X`` of shape ``(n_samples, 2)`` (float64), ``y`` of shape ``(n_samples,)``
-        with labels 0 and 1 (about half each).
-    """
-    if name not in DATASETS:
-        raise ValueError(f"name must be one of {list(DATASETS)}, got {name!r}")
-    n_samples = _check_int("n_samples", n_samples, 4, 600 if name == "audio" else 100_000)
-    if not (isinstance(noise, (int, float, np.floating)) and 0 <= noise <= 1):
-        raise ValueError(f"noise must be a number from 0 to 1, got {noise!r}")
-    rng = np.random.default_rng(_check_int("seed", seed, 0, 2**32 - 1))
-    n1 = n_samples // 2
-    n0 = n_samples - n1
-    y = np.r_[np.zeros(n0, int), np.ones(n1, int)]
-    if name == "circle":
-        radius = np.r_[rng.uniform(0.65, 1.0, n0), rng.uniform(0.0, 0.45, n1)]
-        angle = rng.uniform(0, 2 * np.pi, n_samples)
-        X = np.c_[radius * np.cos(angle), radius * np.sin(angle)]
-    elif name == "xor":
-        X = rng.uniform(-1, 1, (n_samples, 2))
-        X += 0.05 * np.sign(X)  # keep points off the axes, as in TensorFlow Playground
-        X = np.clip(X, -1, 1)
-        y = (X[:, 0] * X[:, 1] > 0).astype(int)
-    elif name == "blobs":
-        centres = np.array([[-0.45, -0.45], [0.45, 0.45]])
-        X = centres[y] + rng.normal(0, 0.25, (n_samples, 2))
-    elif name == "spiral":
-        t = np.sqrt(rng.uniform(0.02, 1, n_samples))  # even density along the arms
-        angle = 3 * np.pi * t + np.pi * y
-        X = np.c_[t * np.cos(angle), t * np.sin(angle)]
-    else:
-        features, labels = audio_features()
-        X = (features - features.mean(axis=0)) / (2.5 * features.std(axis=0))
-        choice = np.sort(rng.choice(len(X), size=n_samples, replace=False))
-        X, y = X[choice], labels[choice]
-    X = X + rng.normal(0, noise, X.shape) if noise else X
-    return np.asarray(X, dtype=np.float64), y
-
-
-def train_test_split(X, y, train_fraction: float = 0.5, seed: int = 0):
-    """Shuffle and split into a training and a test set.
-
-    Args:
-        X: features, shape ``(n_examples, n_features)``.
-        y: labels, shape ``(n_examples,)``.
-        train_fraction: share of the examples used for training (strictly between 0 and 1; each set
-            keeps at least one example).
-        seed: seed of the shuffle.
-
-    Returns:
-        ``(X_train, y_train, X_test, y_test)``.
-    """
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y) or len(X) < 2:
-        raise ValueError(f"X and y need the same number (>= 2) of examples, got {len(X)} and {len(y)}")
-    if not (isinstance(train_fraction, (int, float, np.floating)) and 0 < train_fraction < 1):
-        raise ValueError(f"train_fraction must be a number strictly between 0 and 1, got {train_fraction!r}")
-    order = np.random.default_rng(seed).permutation(len(X))
-    n_train = min(max(int(round(train_fraction * len(X))), 1), len(X) - 1)
-    train, test = order[:n_train], order[n_train:]
-    return X[train], y[train], X[test], y[test]
-
-
-# --------------------------------------------------------------------------------------------------
-# Gradient descent on two-parameter loss surfaces
-
-@dataclass(frozen=True)
-class Surface:
-    """A loss ``L(theta)`` of two parameters with its gradient, for the gradient-descent demos.
-
-    Attributes:
-        name: short name.
-        title: what the surface is, for plot titles.
-        loss: ``loss(p0, p1)`` -> loss; works element-wise on arrays (for contour grids).
-        gradient: ``gradient(p0, p1)`` -> ``(dL/dp0, dL/dp1)``.
-        extent: ``(p0_min, p0_max, p1_min, p1_max)`` of the plots.
-        start: a default starting point ``(p0, p1)``.
-        labels: names of the two parameters.
-        min_loss: the global minimum of the loss (to plot how far a run is from the best possible).
-    """
-
-    name: str
-    title: str
-    loss: object
-    gradient: object
-    extent: tuple
-    start: tuple
-    labels: tuple
-    min_loss: float
-
-
-#: The data of the line-fit problem: y = w x + b plus noise, with x not centred on 0 so that w and b
-#: interact (the loss contours are tilted ellipses and a too large step zig-zags).
-LINE_X = np.linspace(0.0, 2.0, 21)
-LINE_Y = 1.5 * LINE_X - 0.5 + 0.2 * np.sin(7.0 * LINE_X)
-
-
-def _line_loss(w, b):
-    w, b = np.asarray(w, dtype=float), np.asarray(b, dtype=float)
-    residual = w[..., None] * LINE_X + b[..., None] - LINE_Y
-    return np.mean(residual**2, axis=-1)
-
-
-def _line_gradient(w, b):
-    residual = w * LINE_X + b - LINE_Y
-    return 2 * np.mean(residual * LINE_X), 2 * np.mean(residual)
-
-
-def _well_loss(x, y):
-    """A tilted double well: a local minimum near x = +0.96, the global one near x = -1.04, and a
-    saddle point between them near x = 0.08 (on y = 0)."""
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    return (x**2 - 1) ** 2 + 0.3 * x + 2 * y**2
-
-
-def _well_gradient(x, y):
-    return 4 * x * (x**2 - 1) + 0.3, 4.0 * y
-
-
-def _line_minimum_loss() -> float:
-    A = np.c_[LINE_X, np.ones_like(LINE_X)]
-    theta, *_ = np.linalg.lstsq(A, LINE_Y, rcond=None)
-    return float(_line_loss(theta[0], theta[1]))
-
-
-def _well_minimum_loss() -> float:
-    critical = [r.real for r in np.roots([4.0, 0.0, -4.0, 0.3]) if abs(r.imag) < 1e-12]  # dL/dx = 0, y = 0
-    return float(min(_well_loss(x, 0.0) for x in critical))
-
-
-#: The two-parameter surfaces of the notebook and the ``gradient_descent`` explorer.
-SURFACES = {
-    "line fit (convex)": Surface("line fit (convex)", "MSE of a line fit y = w x + b", _line_loss, _line_gradient,
-                                 (-1.5, 4.0, -3.0, 2.5), (-1.0, 2.0), ("w", "b"), _line_minimum_loss()),
-    "double well (non-convex)": Surface("double well (non-convex)",
-                                        "(\u03b8\u2081\u00b2 \u2212 1)\u00b2 + 0.3 \u03b8\u2081 + 2 \u03b8\u2082\u00b2",
-                                        _well_loss, _well_gradient, (-1.8, 1.8, -1.5, 1.5), (0.6, 1.2),
-                                        ("\u03b8\u2081", "\u03b8\u2082"), _well_minimum_loss()),
-}
-
-
-@dataclass(frozen=True)
-class DescentPath:
-    """The result of :func:`gradient_descent`.
-
-    Attributes:
-        thetas: parameters after each step, shape ``(n_done + 1, 2)`` (row 0 is the start).
-        losses: loss at each row of ``thetas``, shape ``(n_done + 1,)``.
-        diverged: whether the run stopped because the loss grew beyond 1e10 or stopped being finite.
-    """
-
-    thetas: np.ndarray
-    losses: np.ndarray
-    diverged: bool
-
-
-def gradient_descent(surface, start, learning_rate: float, n_steps: int = 50) -> DescentPath:
-    """Run ``theta := theta - learning_rate * grad L(theta)`` for ``n_steps`` steps.
-
-    Args:
-        surface: a :class:`Surface` or a key of :data:`SURFACES`.
-        start: the starting point ``(p0, p1)``.
-        learning_rate: the step size epsilon (``> 0``).
-        n_steps: number of updates (``>= 0``).
-
-    Returns:
-        A :class:`DescentPath`. A diverging run stops (``diverged=True``) instead of overflowing.
-    """
-    if isinstance(surface, str):
-        if surface not in SURFACES:
-            raise ValueError(f"surface must be one of {list(SURFACES)}, got {surface!r}")
-        surface = SURFACES[surface]
-    learning_rate = _check_learning_rate(learning_rate)
-    n_steps = _check_int("n_steps", n_steps, 0)
-    theta = np.array(start, dtype=float)
-    if theta.shape != (2,):
-        raise ValueError(f"start must be two numbers (p0, p1), got {start!r}")
-    thetas, losses = [theta.copy()], [float(surface.loss(*theta))]
-    diverged = False
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(n_steps):
-            theta = theta - learning_rate * np.array(surface.gradient(*theta))
-            loss = float(surface.loss(*theta))
-            if not math.isfinite(loss) or loss > 1e10:
-                diverged = True
-                break
-            thetas.append(theta.copy())
-            losses.append(loss)
-    return DescentPath(np.array(thetas), np.array(losses), diverged)
-
-
-def line_fit_hessian() -> np.ndarray:
-    """The (constant) Hessian of the line-fit MSE, shape ``(2, 2)``: ``2 [[mean x^2, mean x], [mean x, 1]]``.
-
-    Gradient descent on a quadratic converges exactly when ``learning_rate < 2 / lambda_max`` of this
-    matrix.
-    """
-    return 2 * np.array([[np.mean(LINE_X**2), np.mean(LINE_X)], [np.mean(LINE_X), 1.0]])
-
-
-# --------------------------------------------------------------------------------------------------
-# "Your turn" checkers
+# "Your turn" checker
 
 def check_param_count(answer, layer_sizes=(13, 32, 16, 10)) -> Check:
     """Exercise: count the trainable parameters of a dense network with these layer sizes.
@@ -934,76 +760,3 @@ def check_param_count(answer, layer_sizes=(13, 32, 16, 10)) -> Check:
     except (TypeError, ValueError):
         pass
     return check_number(answer, expected, name="the number of parameters", rel_tol=0, abs_tol=0.5, hint=hint)
-
-
-#: One gradient step by hand: fit y = w x + b to two points with the MSE loss.
-GRADIENT_STEP_EXERCISE = {"x": (1.0, 2.0), "y": (3.0, 5.0), "theta": (1.0, 0.0), "learning_rate": 0.1}
-
-
-def gradient_step_solution(exercise=GRADIENT_STEP_EXERCISE) -> np.ndarray:
-    """Reference solution of :func:`check_gradient_step`: ``(w, b)`` after one step, shape ``(2,)``."""
-    x, y = np.array(exercise["x"]), np.array(exercise["y"])
-    w, b = exercise["theta"]
-    residual = w * x + b - y
-    grad = np.array([2 * np.mean(residual * x), 2 * np.mean(residual)])
-    return np.array(exercise["theta"]) - exercise["learning_rate"] * grad
-
-
-def check_gradient_step(answer) -> Check:
-    """Exercise: the parameters ``(w, b)`` after one gradient-descent step on
-    :data:`GRADIENT_STEP_EXERCISE` (MSE of ``w x + b`` on two points)."""
-    if answer is None:
-        return wrong("replace None by your (w, b) after one step.")
-    try:
-        values = np.asarray(answer, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        return wrong(f"the answer should be two numbers (w, b), got {answer!r}.")
-    if values.shape != (2,):
-        return wrong(f"the answer should be two numbers (w, b), got {values.size}.")
-    expected = gradient_step_solution()
-    if np.allclose(values, expected, atol=1e-6):
-        return right(f"(w, b) = ({expected[0]:g}, {expected[1]:g}): the loss went down from "
-                     f"{_pair_loss(GRADIENT_STEP_EXERCISE['theta']):g} to {_pair_loss(expected):g}.")
-    theta = np.array(GRADIENT_STEP_EXERCISE["theta"])
-    if np.allclose(values, 2 * theta - expected, atol=1e-6):
-        return wrong("you stepped uphill: subtract learning_rate times the gradient.")
-    return wrong("compute the residuals w x + b - y, then dL/dw = 2 mean(residual * x) and "
-                 "dL/db = 2 mean(residual), then theta - learning_rate * gradient.")
-
-
-def _pair_loss(theta) -> float:
-    x, y = np.array(GRADIENT_STEP_EXERCISE["x"]), np.array(GRADIENT_STEP_EXERCISE["y"])
-    return float(np.mean((theta[0] * x + theta[1] - y) ** 2))
-
-
-#: Pick a learning rate for the line fit: after ``n_steps`` steps from ``start`` the loss must be within
-#: ``tolerance`` of the minimum.
-LEARNING_RATE_EXERCISE = {"surface": "line fit (convex)", "start": (-1.0, 2.0), "n_steps": 30, "tolerance": 0.01}
-
-
-def check_learning_rate(answer) -> Check:
-    """Exercise: a learning rate with which gradient descent on the line fit converges within
-    ``LEARNING_RATE_EXERCISE["n_steps"]`` steps (loss within ``tolerance`` of the minimum)."""
-    if answer is None:
-        return wrong("replace None by a learning rate, e.g. 0.001.")
-    try:
-        learning_rate = float(answer)
-    except (TypeError, ValueError):
-        return wrong(f"the learning rate should be a number, got {answer!r}.")
-    if not (math.isfinite(learning_rate) and learning_rate > 0):
-        return wrong("a learning rate must be positive (a negative one climbs uphill).")
-    ex = LEARNING_RATE_EXERCISE
-    best = _line_minimum_loss()
-    path = gradient_descent(ex["surface"], ex["start"], learning_rate, ex["n_steps"])
-    limit = 2 / np.linalg.eigvalsh(line_fit_hessian()).max()
-    if learning_rate >= limit or path.diverged or path.losses[-1] > path.losses[0]:
-        # at or above the limit the steps overshoot further each time (perhaps after a short dip): divergence
-        return wrong(f"with {learning_rate:g} the steps overshoot the valley further each time, so the loss "
-                     f"eventually grows without bound. Stability needs learning_rate < 2 / (largest curvature) "
-                     f"= {limit:.4f} here.")
-    gap = path.losses[-1] - best
-    if gap <= ex["tolerance"]:
-        return right(f"after {ex['n_steps']} steps the loss is {path.losses[-1]:.4f}, "
-                     f"{gap:.2g} above the minimum {best:.4f}.")
-    return wrong(f"after {ex['n_steps']} steps the loss is still {path.losses[-1]:.4f} "
-                 f"(minimum {best:.4f}): the steps are too small or zig-zag too much.")

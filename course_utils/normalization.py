@@ -45,7 +45,12 @@ whole signal). ``feature`` on a feature matrix is exactly scikit-learn's ``Stand
 reshaping the patches to ``(n_patches, n_bins * patch_length)``. ``batch`` and ``dataset`` reduce the
 same axes; they differ in *which data* the statistics come from: ``batch`` uses the batch at hand
 (recomputed for every batch), ``dataset`` uses the statistics fitted once on the training set
-(:class:`Normalizer`).
+(:class:`Normalizer`). At test time ``batch`` makes an example's numbers depend on the other examples
+in its batch, and a batch of one patch reduces it to ``patch`` (the level differences the training
+batches kept are gone). Statistics per feature over a batch, as a batch-normalization layer computes
+them while training, are worse still: a batch of one example makes every feature constant, and it
+maps to 0. That is why such a layer uses batch statistics only while training and, at inference,
+running averages collected during training.
 
 Also here, for the notebook: :func:`gradient_descent_path` and :func:`plot_descent` (why normalize:
 gradient descent on two features of different scales), :func:`fsdd_patch_sets` and
@@ -56,6 +61,7 @@ checkers ``check_*``.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -308,7 +314,9 @@ class Normalizer:
     training, validation and test sets with the same numbers.
 
     For ``scope`` in ``"patch"`` and ``"batch"`` there is nothing to store: each patch (or each batch)
-    is normalized with its own statistics, at training and at test time alike. :meth:`fit` then only
+    is normalized with its own statistics, at training and at test time alike. Per patch, a result
+    depends on that patch alone (a single test recording can be normalized); per batch, it also depends
+    on which other examples share the batch (see the module docstring). :meth:`fit` then only
     checks ``X`` and records its layout; :meth:`transform` computes the statistics of the data it is
     given and keeps them in the fitted attributes, so :meth:`inverse_transform` undoes the most recent
     :meth:`transform` (it needs data of the same shape).
@@ -854,13 +862,26 @@ EXERCISE_LEVELS = np.array([-52.0, -47.5, -38.0, -41.0, -60.5, -35.0, -44.0])
 
 
 def _as_answer_array(answer, shape, name):
+    """``(array, None)`` for a finite real array of ``shape``, else ``(None, Check)`` with a hint. Never raises."""
     if answer is None:
         return None, wrong(f"{name} is still None: replace None by your result.")
+    if isinstance(answer, str):
+        return None, wrong(f"{name} should be a NumPy array of numbers; got a string.")
     try:
-        arr = np.asarray(answer, dtype=np.float64)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. a ragged list; the answer is judged below instead
+            raw = np.asarray(answer)
+            if np.iscomplexobj(raw):
+                return None, wrong(f"{name} holds complex numbers; normalized levels are real numbers.")
+            arr = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
         return None, wrong(f"{name} should be a NumPy array of numbers; got {type(answer).__name__}.")
+    except OverflowError:
+        return None, wrong(f"{name} holds numbers far too large for normalized values.")
     if arr.shape != tuple(shape):
+        if arr.ndim == 3 and len(shape) == 3 and arr.shape == (shape[0], shape[2], shape[1]):
+            return None, wrong(f"{name} has shape {arr.shape}, the bins and frames swapped: transpose it back "
+                               f"with .transpose(0, 2, 1) to {tuple(shape)}.")
         return None, wrong(f"{name} should have shape {tuple(shape)} (normalization keeps the shape); "
                            f"got {arr.shape}.")
     if not np.isfinite(arr).all():
@@ -894,17 +915,42 @@ def check_zscore(answer, x=None) -> Check:
     return wrong("compute (x - x.mean()) / (np.std(x, ddof=1) + eps) with eps = 1e-8.")
 
 
+def _axes_answer(answer, ndim: int):
+    """``(axes, None)``: the student's axes as a sorted tuple of non-negative axes (``-1`` -> ``ndim - 1``),
+    as NumPy reads them; else ``(None, Check)`` saying why NumPy would not accept them. Never raises."""
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        answer = answer.item()
+    items = list(answer) if isinstance(answer, (tuple, list, np.ndarray, range)) else [answer]
+    if not items:
+        return None, wrong("answer is empty: name the axes to reduce, e.g. (0,).")
+    axes = []
+    for item in items:
+        if isinstance(item, np.ndarray) and item.ndim == 0:
+            item = item.item()
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, np.integer)):
+            return None, wrong(f"answer should be a tuple of whole axis numbers (0, 1 or 2, or -3, -2, -1 counted "
+                               f"from the end); got {str(answer)[:40]}.")
+        if not -ndim <= item < ndim:
+            return None, wrong(f"patches have {ndim} axes, numbered 0 to {ndim - 1} (or -{ndim} to -1 from the end); "
+                               f"axis {str(item)[:20]} does not exist.")
+        axes.append(int(item) % ndim)
+    if len(set(axes)) != len(axes):
+        return None, wrong(f"answer names the same axis twice ({str(answer)[:40]}); NumPy refuses repeated axes.")
+    return tuple(sorted(axes)), None
+
+
 def check_frequency_axes(answer) -> Check:
     """Exercise: the axes to reduce for per-frequency-bin statistics of patches ``(n_patches, n_bins, patch_length)``.
+
+    Axes count as NumPy counts them: ``(0, 2)``, ``(2, 0)``, ``(0, -1)`` and ``(-3, -1)`` are the same answer.
 
     Notebook: ``02_data_normalization.ipynb``.
     """
     if answer is None:
         return wrong("answer is still None: write a tuple of axes, e.g. (0,).")
-    try:
-        axes = tuple(sorted(int(a) for a in (answer if np.iterable(answer) else [answer])))
-    except (TypeError, ValueError):
-        return wrong(f"answer should be a tuple of axis numbers (0, 1 or 2); got {answer!r}.")
+    axes, problem = _axes_answer(answer, 3)
+    if problem is not None:
+        return problem
     expected = scope_axes(3, "frequency")
     if axes == expected:
         return right("reduce the patch axis 0 and the frame axis 2 and keep axis 1: one mean and sigma per "
@@ -956,6 +1002,11 @@ def check_train_only(answer, train, test) -> Check:
                  "per-band mean and sigma of train over axes (0, 2) and apply them to test.")
 
 
+def _column_zscore(M):
+    """z-scores of each column of ``M`` with 1/N, constant columns 0: what ``StandardScaler().fit_transform`` gives."""
+    return normalize(M, "zscore", scope="feature", eps=0.0, ddof=0, layout="features")
+
+
 def check_sklearn_frequency(answer, patches) -> Check:
     """Exercise: reproduce per-frequency-bin z-scores of ``patches`` with scikit-learn's ``StandardScaler``.
 
@@ -971,6 +1022,19 @@ def check_sklearn_frequency(answer, patches) -> Check:
     if np.allclose(arr, expected, rtol=1e-5, atol=1e-5):
         return right("with the patches reshaped to (n_patches * patch_length, n_bins), StandardScaler's columns "
                      "are the mel bands, and its statistics are the per-bin ones (with 1/N).")
+    n_patches, n_bins, patch_length = patches.shape
+    # the commonest slip: reshape(-1, n_bins) straight away, so that a "column" mixes bands and frames
+    no_transpose = _column_zscore(patches.reshape(-1, n_bins)).reshape(patches.shape)
+    if np.allclose(arr, no_transpose, rtol=1e-5, atol=1e-5):
+        return wrong("reshape(-1, n_bins) without a transpose does not make the bands the columns: reshape reads "
+                     "the values in memory order (all frames of band 0, then band 1, ...), so each column mixes "
+                     "bands and frames. Transpose to (n_patches, patch_length, n_bins) first: "
+                     "X.transpose(0, 2, 1).reshape(-1, n_bins).")
+    right_matrix = _column_zscore(patches_to_matrix(patches, "frequency"))
+    if np.allclose(arr, right_matrix.reshape(patches.shape), rtol=1e-5, atol=1e-5):
+        return wrong("the scaling is right, but the way back is not: the matrix rows are (patch, frame) and its "
+                     "columns the bins, so reshape to (n_patches, patch_length, n_bins) and then "
+                     ".transpose(0, 2, 1); a plain reshape to the patch shape scrambles the values.")
     if np.allclose(arr, normalize(patches, "zscore", "feature", eps=0.0, ddof=0), rtol=1e-5, atol=1e-5):
         return wrong("reshaping to (n_patches, n_bins * patch_length) makes every (band, frame position) its own "
                      "column: that is scope 'feature'. Put the bins last: transpose(0, 2, 1) before reshaping.")

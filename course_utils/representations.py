@@ -51,6 +51,7 @@ __all__ = [
     "check_patch_shape",
     "check_hop_for_overlap",
     "check_frequency_resolution",
+    "check_layer_inputs",
     "plot_frames",
     "plot_patches",
 ]
@@ -489,20 +490,85 @@ def representation_table(y: np.ndarray, sr: int, *, block_size: int = 1024, hop_
 # --------------------------------------------------------------------------------------------------
 # "Your turn" checkers (reference solutions live here, not in the notebook)
 
+def _scalar(answer):
+    """A 0-d NumPy array as its Python scalar (what ``np.int64(5)`` or ``arr.sum()`` also give); else unchanged."""
+    if isinstance(answer, np.ndarray) and answer.ndim == 0:
+        return answer.item()
+    return answer
+
+
+def _short(answer, limit: int = 40) -> str:
+    """``repr(answer)``, cut to ``limit`` characters (a student's 10**400 should not fill the screen)."""
+    text = repr(answer)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _not_a_number(answer, name: str, what: str) -> Check:
+    """The hint for an answer that is not one real number (a string, an array, a list, ...)."""
+    if isinstance(answer, str):
+        try:
+            float(answer)
+        except ValueError:
+            return wrong(f"{name} should be {what}, got the text {_short(answer)}.")
+        return wrong(f"{name} should be {what}, got the text {_short(answer)}: remove the quotes.")
+    if isinstance(answer, (np.ndarray, list, tuple)):
+        count = len(answer) if isinstance(answer, (list, tuple)) else answer.size
+        return wrong(f"{name} should be {what}, not a {type(answer).__name__} of {count} value"
+                     f"{'' if count == 1 else 's'}: give the number itself.")
+    if isinstance(answer, numbers.Complex):
+        return wrong(f"{name} should be {what}, not the complex number {answer!r}.")
+    return wrong(f"{name} should be {what}, got {_short(answer)} of type {type(answer).__name__}.")
+
+
 def _as_int_answer(answer, name: str):
-    """``(value, None)`` for an integer-valued answer, else ``(None, Check)`` explaining the problem."""
+    """``(value, None)`` for an integer-valued answer, else ``(None, Check)`` explaining the problem.
+
+    Never raises: any object (huge integers, NaN, arrays, strings) gets a hint.
+    """
+    answer = _scalar(answer)
     if answer is None:
         return None, wrong(f"replace None with your value for {name}.")
     if isinstance(answer, (bool, np.bool_)):
         return None, wrong(f"{name} should be a whole number, got {answer!r}.")
     if isinstance(answer, numbers.Integral):
-        return int(answer), None
-    if isinstance(answer, numbers.Real) and math.isfinite(answer) and float(answer).is_integer():
+        if abs(int(answer)) > 10**15:  # no count in these exercises comes near; keeps messages short
+            return None, wrong(f"{name} = {_short(answer)} is far too large to be right.")
         return int(answer), None
     if isinstance(answer, numbers.Real):
+        value = float(answer)
+        if not math.isfinite(value):
+            return None, wrong(f"{name} should be a finite whole number, got {answer!r}.")
+        if value.is_integer():
+            return _as_int_answer(int(value), name)
         return None, wrong(f"{name} counts frames, patches or samples, so it is a whole number; got {answer!r}. "
                            "Did you forget to round down (floor, // in Python)?")
-    return None, wrong(f"{name} should be a whole number, got {answer!r}.")
+    return None, _not_a_number(answer, name, "a whole number")
+
+
+def _as_real_answer(answer, name: str):
+    """``(value, decimals, None)`` for a real-valued answer, else ``(None, None, Check)``.
+
+    ``decimals`` is the number of digits after the decimal point in the shortest way of writing the
+    answer (``10.77`` -> 2, ``11`` -> 0), so a checker can judge a hand-rounded value by the precision
+    it was given with. Never raises.
+    """
+    answer = _scalar(answer)
+    if answer is None:
+        return None, None, wrong(f"replace None with your value for {name}.")
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        return None, None, _not_a_number(answer, name, "a number")
+    try:
+        value = float(answer)
+    except OverflowError:
+        return None, None, wrong(f"{name} = {_short(answer)} is far too large to be right.")
+    if not math.isfinite(value):
+        return None, None, wrong(f"{name} should be a finite number, got {answer!r}.")
+    if isinstance(answer, numbers.Integral):
+        return value, 0, None
+    # shortest round-trip text of the number in its own precision (float32 10.77 -> "10.77")
+    text = np.format_float_positional(answer if isinstance(answer, np.floating) else value, trim="-")
+    decimals = len(text.partition(".")[2])
+    return value, decimals, None
 
 
 def check_n_frames(answer, n_samples: int = 22050, block_size: int = 2048, hop_size: int = 512) -> Check:
@@ -533,19 +599,33 @@ def check_n_frames(answer, n_samples: int = 22050, block_size: int = 2048, hop_s
 def check_n_frames_centered(answer, n_samples: int = 22050, block_size: int = 2048, hop_size: int = 512) -> Check:
     """Check a student's frame count for librosa's ``center=True`` (padded) framing.
 
+    Recognises the usual slips: the count without padding, forgetting the ``+ 1`` (``N // H_f``),
+    padding only one side, rounding up.
+
     Notebook: ``01_audio_representations.ipynb``.
     """
     expected = n_frames(n_samples, block_size, hop_size, center=True)
     value, problem = _as_int_answer(answer, "N_f with center=True")
     if problem is not None:
         return problem
+    padded = n_samples + 2 * (block_size // 2)
     if value == expected:
         return right(f"with block_size // 2 = {block_size // 2} zeros on each side the signal has "
-                     f"{n_samples + 2 * (block_size // 2)} samples, which gives {expected} frames "
+                     f"{padded} samples, which gives {expected} frames "
                      f"(= 1 + floor(N / H_f) for an even block).")
     if n_samples >= block_size and value == n_frames(n_samples, block_size, hop_size):
         return wrong(f"{value} is the count without padding. center=True first adds block_size // 2 samples "
                      "on each side of the signal.")
+    if value == expected - 1:
+        return wrong(f"{value} is one short: floor(N / H_f) = {n_samples // hop_size} counts the hops, and the "
+                     f"frame at sample 0 comes on top: N_f = 1 + floor(N / H_f). Did you forget the '+ 1'?")
+    one_side = n_samples + block_size // 2
+    if one_side >= block_size and value == (one_side - block_size) // hop_size + 1:
+        return wrong(f"{value} pads only one side; center=True adds block_size // 2 = {block_size // 2} zeros at "
+                     "the start and as many at the end.")
+    if value == math.ceil(n_samples / hop_size) + 1 or value == math.ceil((padded - block_size) / hop_size) + 1:
+        return wrong(f"{value} rounds up; a last frame that does not fit into the padded signal is dropped, "
+                     "so round down (floor).")
     return wrong(f"not {value}. Pad N by W_f // 2 on each side, then apply N_f = floor((N - W_f) / H_f) + 1.")
 
 
@@ -561,7 +641,7 @@ def check_patch_shape(answer, n_frames: int = 431, n_bins: int = 64, patch_lengt
     try:
         shape = tuple(answer)
     except TypeError:
-        return wrong(f"give the shape as a tuple of three numbers (N_p, F, W_p), got {answer!r}.")
+        return wrong(f"give the shape as a tuple of three numbers (N_p, F, W_p), got {_short(answer)}.")
     if len(shape) != 3:
         return wrong(f"a patch tensor has three axes (N_p, F, W_p); your answer has {len(shape)}.")
     values = []
@@ -614,22 +694,111 @@ def check_hop_for_overlap(answer, block_size: int = 1024, overlap: float = 75.0)
 def check_frequency_resolution(answer, sr: int = 22050, block_size: int = 2048) -> Check:
     """Check a student's DFT bin spacing in Hz for ``block_size`` at ``sr``.
 
+    A hand answer is judged by the decimals it is written with: it is right when it is the spacing
+    rounded to those decimals (at least one), so ``10.77`` and ``10.8`` are right for 22050 / 2048 =
+    10.766... Hz, ``10.76`` (cut off instead of rounded) and ``11`` are not.
+
     Notebook: ``01_audio_representations.ipynb``.
     """
     expected = frequency_resolution(sr, block_size)
-    if answer is None:
-        return wrong("replace None with the bin spacing in Hz.")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return wrong(f"the resolution should be a number in Hz, got {answer!r}.")
-    if math.isclose(value, expected, rel_tol=1e-3) or abs(value - expected) <= 0.05 + 1e-9:  # rounded to 0.1 Hz
-        return right(f"sr / W_f = {sr} / {block_size} = {expected:.2f} Hz per bin.")
+    value, decimals, problem = _as_real_answer(answer, "the resolution (Hz per bin)")
+    if problem is not None:
+        return problem
+    exact = f"sr / W_f = {sr} / {block_size} = {expected:.4f}... Hz per bin"
+    if math.isclose(value, expected, rel_tol=1e-9):
+        return right(f"{exact}.")
+    if decimals >= 1 and abs(value - expected) <= 0.5 * 10.0 ** -decimals + 1e-12:
+        return right(f"{exact}, which is {value:.{decimals}f} rounded to {decimals} decimal"
+                     f"{'s' if decimals > 1 else ''}.")
     if math.isclose(value, block_size / sr, rel_tol=1e-3) or math.isclose(value, 1000 * block_size / sr, rel_tol=1e-3):
         return wrong(f"{value:g} is the block's duration (W_f / sr); the bin spacing is its inverse, sr / W_f.")
     if math.isclose(value, sr / 2 / block_size, rel_tol=1e-3):
         return wrong("the bins are sr / W_f apart; the DFT has W_f / 2 + 1 bins from 0 to sr/2 inclusive.")
+    if abs(value - expected) < 10.0 ** -decimals:
+        if decimals == 0:
+            return wrong(f"{value:g} Hz is close, but the spacing is not a whole number: give it with two decimals.")
+        return wrong(f"{value:g} Hz is close: it looks cut off after {decimals} decimal{'s' if decimals > 1 else ''}; "
+                     f"rounded it is {expected:.{decimals}f}.")
     return wrong(f"{value:g} Hz is not the spacing; divide the sample rate by the block size.")
+
+
+#: The layers of :func:`check_layer_inputs`, by the lower-case names a student may write.
+_LAYER_NAMES = {"dense": "Dense", "conv1d": "Conv1D", "conv2d": "Conv2D", "flatten": "Flatten",
+                "lstm": "LSTM", "gru": "GRU", "simplernn": "SimpleRNN"}
+_REPRESENTATIONS = ("frames", "mfcc", "patches")
+
+
+def _layer_name(value):
+    """The canonical layer name of a student's value ("dense", "keras.layers.Conv2D", the class), or None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip().rstrip("()").rsplit(".", 1)[-1]
+    else:  # a Keras layer class or instance: read its name, so the check works without importing Keras
+        text = getattr(value, "__name__", None) or type(value).__name__
+    return _LAYER_NAMES.get(str(text).replace("_", "").replace(" ", "").lower())
+
+
+def check_layer_inputs(answer, block_size: int = 1024, n_mfcc: int = 13, n_bins: int = 64,
+                       patch_length: int = 32) -> Check:
+    """Check which first layer takes one example of each representation: "Dense" or "Conv2D".
+
+    ``answer`` is a dict with the keys ``"frames"`` (one sample frame, shape ``(block_size,)``),
+    ``"mfcc"`` (one MFCC vector, shape ``(n_mfcc,)``) and ``"patches"`` (one spectrogram patch, shape
+    ``(n_bins, patch_length, 1)``), each mapped to a layer name such as ``"Dense"`` or ``"Conv2D"``
+    (a Keras layer class or ``"keras.layers.Dense"`` count too). Expected: frames and MFCC vectors
+    feed ``Dense``, patches ``Conv2D``; ``Conv1D`` for the sample frames is accepted as well (with a
+    channel axis, it is how end-to-end models often start).
+
+    Notebook: ``01_audio_representations.ipynb``.
+    """
+    example = '{"frames": ..., "mfcc": ..., "patches": ...} with "Dense" or "Conv2D" for each'
+    if answer is None:
+        return wrong(f"replace None with a dict, e.g. {example}.")
+    if not isinstance(answer, dict):
+        return wrong(f"answer should be a dict {example}; got {type(answer).__name__}.")
+    given = {str(key).strip().lower(): value for key, value in answer.items()}
+    missing = [key for key in _REPRESENTATIONS if key not in given]
+    if missing:
+        return wrong(f"answer needs the keys {', '.join(repr(k) for k in _REPRESENTATIONS)}; "
+                     f"{', '.join(repr(k) for k in missing)} {'is' if len(missing) == 1 else 'are'} missing.")
+    names = {key: _layer_name(given[key]) for key in _REPRESENTATIONS}
+    for key in _REPRESENTATIONS:
+        if given[key] is None:
+            return wrong(f"answer[{key!r}] is still None: write \"Dense\" or \"Conv2D\".")
+        if names[key] is None:
+            return wrong(f"answer[{key!r}] = {_short(given[key])} is not a layer this exercise knows; "
+                         "write \"Dense\" or \"Conv2D\".")
+    flat = n_bins * patch_length
+    problems = []
+    if names["frames"] not in ("Dense", "Conv1D"):
+        problems.append(f"one sample frame is a vector of {block_size} numbers with a single axis (time); "
+                        f"{names['frames']} is not the layer that takes it: a Dense layer takes a vector "
+                        "(a Conv1D would also do, after adding a channel axis).")
+    if names["mfcc"] != "Dense":
+        reason = ("Conv2D wants a 2-D input with a channel axis (height, width, channels), and one MFCC vector "
+                  "has a single axis" if names["mfcc"] == "Conv2D" else
+                  "neighbouring MFCCs are not neighbours the way samples or bins are: each coefficient describes "
+                  "the shape of the whole spectrum, so there is no local pattern for a sliding filter to find"
+                  if names["mfcc"] == "Conv1D" else f"{names['mfcc']} is not the usual first layer for it")
+        problems.append(f"one MFCC vector holds {n_mfcc} numbers: {reason}; it feeds a Dense layer.")
+    if names["patches"] != "Conv2D":
+        if names["patches"] in ("Dense", "Flatten"):
+            reason = (f"a Dense layer takes a vector, so the patch would first be flattened to {n_bins} x "
+                      f"{patch_length} = {flat} numbers; the numbers survive, but a Dense layer gives each "
+                      "position its own weights and knows nothing about which positions are neighbours")
+        elif names["patches"] == "Conv1D":
+            reason = ("Conv1D slides its filters along one axis only (time, with the bands as channels); "
+                      "the image-like patch is what Conv2D is for, sliding small filters along time and frequency")
+        else:
+            reason = f"{names['patches']} is not the layer the lecture feeds image-like patches to"
+        problems.append(f"one patch is a {n_bins} x {patch_length} image with 1 channel: {reason}.")
+    if problems:
+        return wrong(" ".join(problems))
+    extra = " (Conv1D for the frames is fine too.)" if names["frames"] == "Conv1D" else ""
+    return right(f"vectors (a frame of {block_size} samples, {n_mfcc} MFCCs) feed a Dense layer; a patch of shape "
+                 f"({n_bins}, {patch_length}, 1) feeds Conv2D, which slides small filters along time and "
+                 f"frequency and reuses them at every position.{extra}")
 
 
 # --------------------------------------------------------------------------------------------------

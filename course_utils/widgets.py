@@ -19,17 +19,32 @@ Why a PNG in an ``ipywidgets.Image`` (and not ipympl or ``%matplotlib widget``)
 * The figure is drawn by matplotlib's Agg backend in the kernel, independent of the notebook's
   ``%matplotlib`` backend, so an explorer never shows a second, stale copy of its figure.
 * ``snapshot()`` is exactly what the student sees, which makes pictures testable.
-* The cost is one PNG encode per change (a few tens of milliseconds for the course's figure sizes),
-  which fits the latency budget below. Zooming and panning are not needed by any explorer.
+* The cost is one PNG encode per change (5-8 ms for the course's figure sizes at compression
+  level 1), which fits the latency budget below. Zooming and panning are not needed by any explorer.
+
+Live dragging: latest value wins
+--------------------------------
+Sliders use ``continuous_update=True``: while a student drags a handle, its value is sent to the kernel
+again and again, and the picture follows the handle. This never builds a queue of stale pictures,
+because the ipywidgets front end keeps at most **one** update message per widget in flight: values
+that arrive while the kernel is still busy with the previous one are merged, and the newest is sent as
+soon as the kernel reports idle. With the kernel rendering synchronously in the message handler, that
+gives, per explorer: one render at a time, intermediate values dropped, and the last value always
+rendered. A slow render lowers the frame rate of a drag; it never delays the final picture by more
+than one render. The throttle belongs to the ``@jupyter-widgets/base`` models that JupyterLab,
+Notebook 7, Voila and VS Code render widgets with; ``tests/test_browser.py`` drags a slider in
+JupyterLab under Chromium and checks that pictures follow and that the last one is the last value's.
 
 Latency budget
 --------------
-After a control changes, the new picture is ready in at most 100 ms (median) and 200 ms (95th
-percentile) for signals up to 5 s at 22.05 kHz. Work that cannot meet it (training a network) runs on
-an explicit button with a busy indicator (:meth:`Explorer.add_button`). The one deliberate exception is
-the MLP playground, which (like TensorFlow Playground) retrains its small network on every slider move:
-200 epochs of NumPy training plus the redraw take about 100 ms there, at or a little over the budget.
-``bench/widgets.py`` measures every control of every registered explorer, ``bench/mlp.py`` the playground.
+Kernel side, a control change is answered with its new picture in at most 40 ms (median) for
+signals up to 5 s at 22.05 kHz; in the browser, the new picture is decoded at most 40 ms after a bare
+widget's floor (median) and within 150 ms (95th percentile), and a drag shows at least 10 pictures
+a second. Work that cannot meet it (training a network for the programming session) runs on an
+explicit button with a busy indicator (:meth:`Explorer.add_button`). The MLP playground trains in
+small animated steps (play / pause / step), so that each slider move only restarts training.
+``bench/widgets.py`` measures the kernel side of every control of every registered explorer;
+``bench/browser.py`` measures what the student sees in Chromium, next to the floor of the same run.
 
 Registry
 --------
@@ -40,14 +55,16 @@ classes live in :mod:`course_utils.explorers`, one file per topic, and register 
 
 from __future__ import annotations
 
-import base64
 import html
 import importlib
 import io
+import itertools
 import pkgutil
 import time
 import traceback
 import wave
+import weakref
+from collections import deque
 from collections.abc import Mapping
 from contextlib import contextmanager
 
@@ -60,6 +77,7 @@ __all__ = [
     "EXPLORERS",
     "AudioPlayer",
     "Explorer",
+    "live_explorers",
     "register",
     "sweep_values",
     "time_controls",
@@ -116,6 +134,18 @@ class _Registry(Mapping):
 #: Every registered explorer: name -> factory taking no required arguments.
 EXPLORERS = _Registry()
 
+_LIVE: "weakref.WeakSet[Explorer]" = weakref.WeakSet()
+
+
+def live_explorers(name: str | None = None) -> list:
+    """The explorers alive in this kernel (oldest first), optionally only those registered as ``name``.
+
+    The browser benchmark reads their :attr:`Explorer.timings` to print the kernel's share of a slider
+    move next to what the browser measured.
+    """
+    found = sorted(_LIVE, key=lambda explorer: explorer._serial)
+    return [explorer for explorer in found if name is None or explorer.registry_name == name]
+
 
 # --------------------------------------------------------------------------------------------------
 # Controls with the course's look (one place, so every explorer looks and behaves the same)
@@ -124,11 +154,11 @@ _STYLE = {"description_width": "initial"}
 _LAYOUT = {"width": "340px"}
 
 
-def slider(description: str, value, min, max, step=1, *, readout_format=None, continuous_update=False):  # noqa: A002
+def slider(description: str, value, min, max, step=1, *, readout_format=None, continuous_update=True):  # noqa: A002
     """An integer or float slider (float when any of the numbers is a float).
 
-    ``continuous_update=False`` recomputes when the handle is released (and on every arrow key), so a
-    drag in a lecture hall never queues dozens of redraws.
+    ``continuous_update=True`` (the course's default) recomputes while the handle is dragged, so the picture
+    follows it. A drag never queues redraws: see "Live dragging" in this module's docstring.
     """
     is_float = any(isinstance(v, float) for v in (value, min, max, step))
     cls = widgets.FloatSlider if is_float else widgets.IntSlider
@@ -138,11 +168,11 @@ def slider(description: str, value, min, max, step=1, *, readout_format=None, co
 
 
 def log_slider(description: str, value: float, min_exponent: float, max_exponent: float, *, step: float = 0.1,
-               base: float = 10, readout_format: str = ".3g"):
+               base: float = 10, readout_format: str = ".3g", continuous_update: bool = True):
     """A slider on a logarithmic scale from ``base**min_exponent`` to ``base**max_exponent``."""
     return widgets.FloatLogSlider(value=value, base=base, min=min_exponent, max=max_exponent, step=step,
                                   description=description, style=_STYLE, layout=widgets.Layout(**_LAYOUT),
-                                  readout_format=readout_format, continuous_update=False)
+                                  readout_format=readout_format, continuous_update=continuous_update)
 
 
 def dropdown(description: str, options, value=None):
@@ -153,10 +183,10 @@ def dropdown(description: str, options, value=None):
     return dd
 
 
-def selection_slider(description: str, options, value=None):
+def selection_slider(description: str, options, value=None, *, continuous_update: bool = True):
     """A slider over a fixed list of values (e.g. powers of two); ``options`` as for :func:`dropdown`."""
     s = widgets.SelectionSlider(options=options, description=description, style=_STYLE,
-                                layout=widgets.Layout(**_LAYOUT), continuous_update=False)
+                                layout=widgets.Layout(**_LAYOUT), continuous_update=continuous_update)
     if value is not None:
         s.value = value
     return s
@@ -213,32 +243,37 @@ def wav_bytes(y: np.ndarray, sr: int) -> bytes:
 
 
 class AudioPlayer:
-    """An HTML5 audio player inside an ``ipywidgets.HTML`` whose sound can be replaced at any time.
+    """An audio player (an ``ipywidgets.Audio`` with a label) whose sound can be replaced at any time.
 
     Unlike ``IPython.display.Audio`` it does **not** rescale the sound to full volume, so a quieter or
     noisier version sounds quieter or noisier; samples beyond [-1, 1] are clipped and the label says so.
+    The WAV bytes travel to the page as a binary buffer (no base64 text inside HTML), so replacing the
+    sound on every slider move costs the browser almost nothing until the student presses play.
+
+    Attributes:
+        widget: what a notebook displays (label and player in a row).
+        audio: the ``ipywidgets.Audio`` holding the current WAV bytes.
+        samples, sr: the current signal, shape ``(n_samples,)``, and its sample rate in Hz.
     """
 
     def __init__(self, label: str = ""):
         self.label = label
-        self.widget = widgets.HTML()
+        self.caption = widgets.HTML(layout=widgets.Layout(min_width="180px"))
+        self.audio = widgets.Audio(format="wav", autoplay=False, loop=False, controls=True)
+        self.widget = widgets.HBox([self.caption, self.audio], layout=widgets.Layout(align_items="center"))
         self.samples: np.ndarray | None = None
         self.sr: int | None = None
 
     def set(self, y: np.ndarray, sr: int, label: str | None = None) -> None:
-        """Show a player for signal ``y`` (shape ``(n_samples,)``) at ``sr`` Hz."""
+        """Play signal ``y`` (shape ``(n_samples,)``) at ``sr`` Hz from now on."""
         if label is not None:
             self.label = label
         y = np.asarray(y)
+        data = wav_bytes(y, sr)
         self.samples, self.sr = y, int(sr)
-        data = base64.b64encode(wav_bytes(y, sr)).decode("ascii")
         clipped = " (clipped)" if y.size and float(np.max(np.abs(y))) > 1.0 else ""
-        seconds = len(y) / sr
-        self.widget.value = (
-            f'<div style="display:flex;align-items:center;gap:8px"><span style="min-width:180px">'
-            f"{html.escape(self.label)} ({seconds:.2f} s){clipped}</span>"
-            f'<audio controls preload="none" src="data:audio/wav;base64,{data}"></audio></div>'
-        )
+        self.caption.value = f"{html.escape(self.label)} ({len(y) / sr:.2f} s){clipped}"
+        self.audio.value = data
 
 
 # --------------------------------------------------------------------------------------------------
@@ -265,10 +300,18 @@ class Explorer:
         error: the exception of the last failed update, or ``None``; shown to the student in red
             (a callback's traceback would otherwise vanish into JupyterLab's log console).
         last_update_ms: wall time of the last update including the PNG render, in milliseconds.
+        timings: the last 2000 refreshes as ``(control name or None, update ms, render ms)``: the control
+            whose change triggered it (``None`` for a refresh from code or a button), the time of
+            :meth:`update` and of the render to PNG, wall clock, in milliseconds.
+
+    In the page, the explorer's box has the CSS classes ``course-explorer`` and
+    ``course-explorer-<registry name>``, each control ``course-control-<name>`` and the picture
+    ``course-picture`` (the browser test and benchmark find them by these).
     """
 
     title = "Explorer"
     help = ""
+    _serials = itertools.count()
     figsize = (9.0, 3.6)
     player_names: tuple = ()
     registry_name = None
@@ -297,10 +340,18 @@ class Explorer:
         self._capped: dict = {}  # control name -> the value cap() left it at
         self._pinned_labels: list = []  # (hidden axis label, its static copy), see _pin_dynamic_axis_labels
         self.last_update_ms = float("nan")
+        self.timings: deque = deque(maxlen=2000)
+        self._kept_backgrounds: dict = {}  # background_key() -> background, least recently used first
+        self._trigger: str | None = None
+        self._control_names = {id(control): name for name, control in self.controls.items()}
         self._held = 0
         self.build(self.fig)
-        for control in self.controls.values():
+        for name, control in self.controls.items():
             control.observe(self._on_change, names="value")
+            control.add_class(f"course-control-{name}")
+        self.image.add_class("course-picture")
+        _LIVE.add(self)
+        self._serial = next(Explorer._serials)
         self.refresh()
         # Freeze the layout found on the first draw: constrained layout costs time on every redraw.
         self.fig.set_layout_engine("none")
@@ -326,7 +377,11 @@ class Explorer:
         rows = [widgets.HBox(controls[i:i + 2]) for i in range(0, len(controls), 2)]
         parts = [header, *rows, self._button_box, self.status, self.image, self.readout]
         parts += [player.widget for player in self.players.values()]
-        return widgets.VBox(parts)
+        box = widgets.VBox(parts)
+        box.add_class("course-explorer")
+        if self.registry_name:
+            box.add_class(f"course-explorer-{self.registry_name}")
+        return box
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -350,7 +405,11 @@ class Explorer:
 
     def _on_change(self, change) -> None:
         if not self._held:
-            self.refresh()
+            self._trigger = self._control_names.get(id(change["owner"]))
+            try:
+                self.refresh()
+            finally:
+                self._trigger = None
 
     def refresh(self) -> None:
         """Recompute, update the figure and render it (what every control change triggers)."""
@@ -368,8 +427,11 @@ class Explorer:
             )
         finally:
             self._held -= 1
+        updated = time.perf_counter()
         self._render()
-        self.last_update_ms = (time.perf_counter() - start) * 1000
+        end = time.perf_counter()
+        self.last_update_ms = (end - start) * 1000
+        self.timings.append((self._trigger, (updated - start) * 1000, (end - updated) * 1000))
 
     def dynamic_artists(self) -> list:
         """The artists that updates change; override to redraw only these (blitting).
@@ -414,8 +476,12 @@ class Explorer:
         return bool(self._pinned_labels)
 
     def request_full_draw(self) -> None:
-        """Redraw the whole figure on the next render (after a change of ticks, colour bars, static text...)."""
+        """Redraw the whole figure on the next render (after a change of ticks, colour bars, static text...).
+
+        This also forgets every kept background (see :attr:`backgrounds_kept`).
+        """
         self._background = None
+        self._kept_backgrounds.clear()
 
     def background_key(self) -> tuple:
         """What the cached background depends on; when it changes, the next render redraws everything.
@@ -434,6 +500,25 @@ class Explorer:
 
     _background = None
     _background_key_value = None
+    #: How many backgrounds (one per :meth:`background_key`) an explorer keeps, so that going back to an
+    #: earlier sound, surface or range (a drop-down flipped back and forth, a drag over a slider whose limits
+    #: step) reuses its background instead of redrawing the whole figure. One costs width x height x 4 bytes
+    #: (about 1.5 MB for the course's figures).
+    backgrounds_kept = 4
+
+    def _draw_background(self, artists, key) -> None:
+        """Draw everything but ``artists`` and keep it as the background for ``key``, then the artists."""
+        for artist in artists:
+            artist.set_animated(True)  # left out of canvas.draw(): the background holds the rest
+        self.canvas.draw()
+        self._background, self._background_key_value = self.canvas.copy_from_bbox(self.fig.bbox), key
+        kept = self._kept_backgrounds
+        kept.pop(key, None)
+        kept[key] = self._background
+        while len(kept) > self.backgrounds_kept:
+            kept.pop(next(iter(kept)))  # the least recently used
+        for artist in artists:
+            self.fig.draw_artist(artist)
 
     def _render(self) -> None:
         from PIL import Image
@@ -444,18 +529,23 @@ class Explorer:
         artists = self.dynamic_artists()
         if not artists:
             self.canvas.draw()
-        elif self._background is None or self.background_key() != self._background_key_value:
-            for artist in artists:
-                artist.set_animated(True)  # left out of canvas.draw(): the background holds the rest
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._background_key_value = self.background_key()
-            for artist in artists:
-                self.fig.draw_artist(artist)
         else:
-            self.canvas.restore_region(self._background)
-            for artist in artists:
-                self.fig.draw_artist(artist)
+            key = self.background_key()
+            if self._background is None:  # asked for: nothing kept may be reused
+                self._draw_background(artists, key)
+            else:
+                if key != self._background_key_value:
+                    background = self._kept_backgrounds.pop(key, None)
+                    if background is None:
+                        self._draw_background(artists, key)
+                        artists = ()
+                    else:
+                        self._kept_backgrounds[key] = background  # now the most recently used
+                        self._background, self._background_key_value = background, key
+                if artists:
+                    self.canvas.restore_region(self._background)
+                    for artist in artists:
+                        self.fig.draw_artist(artist)
         width, height = self.canvas.get_width_height()
         picture = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()

@@ -276,8 +276,37 @@ def test_losses_at_probabilities_of_exactly_zero_and_one():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         g = binary_crossentropy_gradient([1.0, 0.0, 1.0], [0.0, 1.0, 1.0])
         c = categorical_crossentropy_gradient([[1.0, 0.0]], [[0.0, 1.0]])
-    np.testing.assert_array_equal(g, 0.0)  # clipped: flat, as TensorFlow differentiates it
-    np.testing.assert_array_equal(c, 0.0)
+    np.testing.assert_array_equal(g, 0.0)  # clipped: flat, as TensorFlow differentiates Keras' BCE
+    np.testing.assert_array_equal(c, 0.0)  # the package's formula; Keras' CCE adds 1/batch per row (see above)
+
+
+def test_float32_bce_of_a_confident_wrong_answer_equals_keras(keras):
+    # float32 rounds 1 - 1e-7 to 1 - 1.19e-7, so the cost of predicting 1 for a target of 0 is 15.94, not 16.12
+    y0, p1 = np.array([[0.0]], np.float32), np.array([[1.0]], np.float32)
+    keras_value = float(keras.losses.BinaryCrossentropy()(y0, p1))
+    assert keras_value == pytest.approx(15.9424, abs=1e-3)
+    assert binary_crossentropy(y0, p1) == pytest.approx(keras_value, rel=1e-6)
+    assert binary_crossentropy(y0.astype(float), p1.astype(float)) == pytest.approx(16.1181, abs=1e-3)
+
+
+def test_keras_scores_a_softmax_or_sigmoid_layer_from_its_logits_without_clipping(keras):
+    # what notebook 04 states: a probability array is clipped (at most 16.12), a Keras output layer is not
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(2, activation="softmax")(inputs))
+    model.layers[-1].set_weights([np.eye(2, dtype=np.float32), np.zeros(2, np.float32)])
+    model.compile(loss="categorical_crossentropy")
+    x, y = np.array([[2000.0, 0.0]], np.float32), np.array([[0.0, 1.0]], np.float32)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(2000.0)
+    assert softmax_crossentropy(y, x) == pytest.approx(2000.0)
+    probabilities = model.predict(x, verbose=0)
+    assert float(keras.losses.CategoricalCrossentropy()(y, probabilities)) == pytest.approx(-np.log(EPSILON), rel=1e-6)
+    assert categorical_crossentropy(y, probabilities) == pytest.approx(-np.log(EPSILON), rel=1e-6)
+    inputs = keras.Input((1,))
+    binary = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid")(inputs))
+    binary.layers[-1].set_weights([np.ones((1, 1), np.float32), np.zeros(1, np.float32)])
+    binary.compile(loss="binary_crossentropy")
+    assert binary.evaluate(np.array([[2000.0]], np.float32), np.array([[0.0]], np.float32), verbose=0) == \
+        pytest.approx(2000.0)
 
 
 def test_mse_formula_and_gradient_factor():
@@ -423,6 +452,8 @@ def test_selu_stack_self_normalises_where_relu_and_sigmoid_drift():
 def test_check_neuron_output():
     assert act.check_neuron_output(np.tanh(1.7))
     assert act.check_neuron_output(0.9354)
+    assert act.check_neuron_output(0.94) and act.check_neuron_output(0.935)  # rounded to two or three decimals
+    assert not act.check_neuron_output(0.93) and not act.check_neuron_output(0.95)
     assert "z = 1.2*0.5 + (-0.4)*(-2) + 0.3 = 1.70" in act.check_neuron_output(np.tanh(1.7)).message
     result = act.check_neuron_output(None)
     assert not result and "None" in result.message
@@ -475,10 +506,29 @@ def test_check_output_layer():
 
 def test_check_crossentropy():
     assert act.check_crossentropy(-np.log(0.7))
+    assert act.check_crossentropy(0.36) and act.check_crossentropy(0.357)  # rounded by hand: right
+    assert not act.check_crossentropy(0.35) and not act.check_crossentropy(0.37)
     assert not act.check_crossentropy(None)
     assert "minus" in act.check_crossentropy(np.log(0.7)).message
     assert "base 10" in act.check_crossentropy(-np.log10(0.7)).message
     assert "only the terms" in act.check_crossentropy(-np.log([0.2, 0.7, 0.1]).sum()).message
+
+
+WEIRD_ANSWERS = [10**400, -10**400, np.array([1.0, 2.0]), np.array([[0.9]]), np.array([]), float("nan"),
+                 float("inf"), "abc", "0.94", None, True, [1, 2], {"a": 1}, 1 + 2j, object(), [[1, 2], [3]],
+                 np.array(["x"]), (None,)]
+
+
+@pytest.mark.parametrize("answer", WEIRD_ANSWERS, ids=lambda a: type(a).__name__)
+def test_no_checker_raises_on_any_answer(answer):
+    calls = [act.check_neuron_output, act.check_crossentropy, act.check_softmax, act.check_relu_derivative,
+             act.check_output_layer, lambda a: act.check_softmax(lambda z: a),
+             lambda a: act.check_relu_derivative(lambda z: a),
+             lambda a: act.check_output_layer({task: a for task in act.EXERCISE_TASKS}),
+             lambda a: act.check_output_layer({task: (a, a) for task in act.EXERCISE_TASKS})]
+    for check in calls:
+        result = check(answer)
+        assert isinstance(result, act.Check) and not result
 
 
 def test_check_relu_derivative():
@@ -590,6 +640,21 @@ def test_importing_the_module_and_its_explorers_does_not_import_tensorflow():
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'TensorFlow was imported'")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_keras_imported_after_the_module_prints_no_start_up_lines():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import course_utils.activations, keras, numpy as np; "
+            "m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]); m.compile(loss='mse'); "
+            "m.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0); print('trained')")
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0 and "trained" in result.stdout, result.stderr
+    for line in ("absl::InitializeLog", "oneDNN", "cuda", "cuInit"):
+        assert line not in result.stderr, result.stderr
 
 
 def test_neuron_colour_scale_is_the_activations_range_when_bounded():

@@ -1,34 +1,39 @@
-"""Tests of the programming session's pipeline (course_utils.classification) and its training panel."""
+"""Tests of the programming session's pipeline (course_utils.features, .classification, .training_curves) and its
+training panel."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from course_utils import classification as cl
+from course_utils import features as ft
+from course_utils import training_curves as tc
 from course_utils.classification import (
-    FeatureParams,
     aggregate_by_file,
-    augmented_features,
     build_mlp,
     check_file_decision,
     check_mlp_params,
     check_n_feature_frames,
     check_speaker_split,
-    collection_fingerprint,
-    compute_features,
     count_mlp_params,
     evaluate,
-    feature_cache_dir,
-    file_features,
     fit_normalizer,
     held_out_speaker_experiment,
     per_speaker_accuracy,
     run_experiment,
+    summarize_held_out,
     train_model,
     validation_split,
 )
 from course_utils.data import FSDD_SPEAKERS, load_fsdd, official_split, speaker_split
+from course_utils.features import (
+    FeatureParams,
+    augmented_features,
+    collection_fingerprint,
+    compute_features,
+    feature_cache_dir,
+    file_features,
+)
 
 keras = pytest.importorskip("keras")
 
@@ -95,17 +100,17 @@ def test_logmel_patch_shape_and_short_clip(fsdd, mode):
 def test_centre_crop_follows_the_energy():
     S = np.full((4, 100), -80.0)
     S[:, 70:76] = 0.0  # the loud part
-    crop = cl._centre_crop(S, 20)
+    crop = ft._centre_crop(S, 20)
     assert crop.shape == (4, 20)
     loud = np.flatnonzero(crop[0] == 0.0)
     assert len(loud) == 6 and abs(loud.mean() - 9.5) <= 1.0  # the whole loud part, in the middle of the patch
-    padded = cl._centre_crop(S[:, :10], 20)
+    padded = ft._centre_crop(S[:, :10], 20)
     assert padded.shape == (4, 20) and padded[0, 0] == -80.0
 
 
 def test_stretch_endpoints_and_length():
     S = np.arange(10.0)[None, :].repeat(2, axis=0)
-    out = cl._stretch(S, 19)
+    out = ft._stretch(S, 19)
     assert out.shape == (2, 19)
     np.testing.assert_allclose(out[0], np.linspace(0, 9, 19))
 
@@ -160,21 +165,21 @@ def test_feature_cache_hit_and_invalidation(small, tmp_cache):
     assert collection_fingerprint(changed) != collection_fingerprint(small)
     assert not compute_features(changed, params, n_jobs=1, progress=False).from_cache
     # a new code version invalidates everything
-    old = cl.FEATURE_VERSION
+    old = ft.FEATURE_VERSION
     try:
-        cl.FEATURE_VERSION = old + 1
+        ft.FEATURE_VERSION = old + 1
         assert not compute_features(small, params, n_jobs=1, progress=False).from_cache
     finally:
-        cl.FEATURE_VERSION = old
+        ft.FEATURE_VERSION = old
     # so does an edit of the modules the features are computed with
-    original = cl._code_fingerprint
+    original = ft._code_fingerprint
     try:
-        cl._code_fingerprint = lambda augmented: "edited representations.py"
+        ft._code_fingerprint = lambda augmented: "edited representations.py"
         assert not compute_features(small, params, n_jobs=1, progress=False).from_cache
     finally:
-        cl._code_fingerprint = original
+        ft._code_fingerprint = original
     assert compute_features(small, params, n_jobs=1, progress=False).from_cache
-    assert cl._code_fingerprint(True) != cl._code_fingerprint(False)
+    assert ft._code_fingerprint(True) != ft._code_fingerprint(False)
     # no temporary files are left behind (written atomically)
     assert not list((tmp_cache / "features").glob("*.tmp"))
 
@@ -189,11 +194,11 @@ def test_corrupted_cache_file_is_recomputed(small, tmp_cache):
 
 
 def test_cache_key_includes_fsdd_registry(fsdd):
-    digest = cl._fsdd_registry_digest(fsdd)
+    digest = ft._fsdd_registry_digest(fsdd)
     assert digest is not None and len(digest) == 64
-    key = cl.feature_cache_key(FeatureParams(), "x", registry_digest=digest)
-    assert key != cl.feature_cache_key(FeatureParams(), "x", registry_digest=None)
-    assert key != cl.feature_cache_key(FeatureParams(), "x", registry_digest=digest, augmentation={"p": 0.5})
+    key = ft.feature_cache_key(FeatureParams(), "x", registry_digest=digest)
+    assert key != ft.feature_cache_key(FeatureParams(), "x", registry_digest=None)
+    assert key != ft.feature_cache_key(FeatureParams(), "x", registry_digest=digest, augmentation={"p": 0.5})
 
 
 def test_augmented_features(small, tmp_cache):
@@ -293,7 +298,7 @@ def test_train_model_with_monitor_records_every_epoch():
     X = rng.normal(size=(300, 4)).astype("float32")
     y = (X[:, 0] > 0).astype(int)
     model = build_mlp(4, 2, width=8, depth=1, learning_rate=0.01)
-    monitor = cl.TrainingMonitor("test")
+    monitor = tc.TrainingMonitor("test")
     blank = monitor.snapshot()
     history = train_model(model, X[:240], y[:240], validation=(X[240:], y[240:], np.arange(60)), epochs=4,
                           batch_size=32, monitor=monitor)
@@ -372,7 +377,7 @@ def test_held_out_speaker_experiment_table(small, tmp_cache):
                                         depth=1, progress=False)
     assert list(table.index) == ["george", "theo"]
     assert table["accuracy"].between(0, 1).all()
-    assert "mean" in cl.summarize_held_out(table)
+    assert "mean" in summarize_held_out(table)
 
 
 def test_evaluate_on_a_perfect_model(small, tmp_cache):
@@ -420,6 +425,20 @@ def test_check_speaker_split(fsdd):
     masks = (fsdd.speakers != "lucas", fsdd.speakers == "lucas")  # right idea, but masks instead of indices
     assert "np.flatnonzero" in check_speaker_split(fsdd, "lucas", *masks).message
     assert check_speaker_split(fsdd, "lucas", *(np.flatnonzero(m) for m in masks)).correct
+
+
+@pytest.mark.parametrize("answer", [10**400, -10**400, np.array([1.0, 2.0]), np.array([]), float("nan"),
+                                    float("inf"), "abc", "12", None, True, [1, 2.5], {"a": 1}, 1 + 2j, object(),
+                                    [[1, 2], [3]], np.array(["x"]), (None,), np.array([-1, 5000])],
+                         ids=lambda a: type(a).__name__)
+def test_no_checker_raises_on_any_answer(fsdd, answer):
+    probs, file_index = np.full((4, 10), 0.1), np.array([0, 0, 1, 1])
+    calls = [check_mlp_params, check_n_feature_frames, lambda a: check_file_decision(a, probs, file_index),
+             lambda a: check_speaker_split(fsdd, "lucas", a, np.flatnonzero(fsdd.speakers == "lucas")),
+             lambda a: check_speaker_split(fsdd, "lucas", np.flatnonzero(fsdd.speakers != "lucas"), a)]
+    for check in calls:
+        result = check(answer)
+        assert type(result).__name__ == "Check" and not result
 
 
 def test_check_mlp_params_against_keras():
@@ -474,7 +493,12 @@ def test_training_panel_sliders_do_not_train_and_button_does(small, tmp_cache):
     panel.buttons["Train"].click_now()
     assert panel.error is None, panel.error
     table = panel.results()
-    assert list(table.index) == [1, 2] and "test acc (files)" in table
+    assert list(table.index) == [1, 2] and "val acc (files)" in table
+    assert not any("test" in column for column in table)  # runs are compared by validation accuracy
+    assert "test" not in panel.table.value and "validation accuracy" in panel.caption.get_text()
+    assert 0 <= panel.test_accuracy(1)["test acc (files)"] <= 1 and panel.test_accuracy()["run"] == 2
+    with pytest.raises(ValueError):
+        panel.test_accuracy(7)
     assert "<table" in panel.table.value and table["representation"].nunique() == 2
     # the layout follows the curves during training only; afterwards it is frozen again for the sliders
     from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -485,7 +509,8 @@ def test_training_panel_sliders_do_not_train_and_button_does(small, tmp_cache):
     # every run starts from the same seed: the same settings give the same run
     panel.buttons["Train"].click_now()
     table = panel.results()
-    assert (table["seed"] == 0).all() and table.loc[3, "test acc (files)"] == table.loc[2, "test acc (files)"]
+    assert (table["seed"] == 0).all() and table.loc[3, "val acc (files)"] == table.loc[2, "val acc (files)"]
+    assert panel.test_accuracy(3) == {**panel.test_accuracy(2), "run": 3}
     assert panel.controls["depth"].min == 1
 
 
@@ -517,7 +542,7 @@ def test_aggregate_by_file_properties():
 
 
 def test_record_epoch_appends_history_and_summarises_in_a_fixed_order():
-    from course_utils.classification import record_epoch
+    from course_utils.training_curves import record_epoch
 
     history = {}
     assert record_epoch(history, {"val_loss": 0.5, "loss": 0.25, "lr": 1e-3}) == "loss 0.250 · val_loss 0.500"

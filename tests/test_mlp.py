@@ -1,4 +1,5 @@
-"""Tests of course_utils.mlp (the NumPy MLP, its data and checkers) and the explorers of notebook 05."""
+"""Tests of course_utils.mlp: the NumPy MLP against finite differences and TensorFlow, its training, its
+checker."""
 
 from __future__ import annotations
 
@@ -6,29 +7,16 @@ import numpy as np
 import pytest
 
 from course_utils.mlp import (
-    DATASETS,
-    GRADIENT_STEP_EXERCISE,
     HIDDEN_ACTIVATIONS,
-    LEARNING_RATE_EXERCISE,
-    LINE_X,
-    LINE_Y,
     MLP,
-    SURFACES,
-    audio_features,
-    check_gradient_step,
-    check_learning_rate,
+    TrainingRun,
     check_param_count,
     count_params,
-    gradient_descent,
-    gradient_step_solution,
     keras_gradients,
     layer_sizes_for,
-    line_fit_hessian,
-    make_dataset,
     numerical_gradients,
-    train_test_split,
 )
-from course_utils.widgets import EXPLORERS, sweep_values
+from course_utils.playground_data import make_dataset
 
 OUTPUTS = {"sigmoid": 2, "softmax": 3, "linear": 2}
 
@@ -237,6 +225,56 @@ def test_float32_network_trains():
 
 
 # ---------------------------------------------------------------------------------------------
+# A training run that moves to any epoch
+
+def _fresh_fit(epochs, **settings):
+    X, y = make_dataset("xor", 80, 0.1, seed=1)
+    net = MLP((2, 6, 1), "tanh", seed=2)
+    net.fit(X[:60], y[:60], epochs=epochs, test_data=(X[60:], y[60:]), **settings)
+    return net
+
+
+def _run(**settings):
+    X, y = make_dataset("xor", 80, 0.1, seed=1)
+    return TrainingRun(MLP((2, 6, 1), "tanh", seed=2), X[:60], y[:60], test_data=(X[60:], y[60:]), **settings)
+
+
+def test_a_training_run_at_epoch_n_is_n_epochs_of_fit_whatever_the_path():
+    settings = {"learning_rate": 0.3, "batch_size": 7, "l2": 1e-3}
+    run = _run(**settings, save_every=4)
+    for epoch in (9, 3, 17, 17, 0, 11, 10, 25):  # forward, back between saved states, back to the start
+        assert run.train_to(epoch) == epoch == run.epoch
+        reference = _fresh_fit(epoch, **settings)
+        assert vars(run.net.history) == vars(reference.history), epoch
+        for ours, theirs in zip(run.net.weights + run.net.biases, reference.weights + reference.biases):
+            np.testing.assert_array_equal(ours, theirs)
+    run.train_to(30)
+    np.testing.assert_array_equal(run.net.weights[0], _fresh_fit(30, **settings).weights[0])  # the random state too
+
+
+def test_a_diverged_run_stays_there_and_can_go_back():
+    X, y = make_dataset("circle", 100, 0.1)
+    run = TrainingRun(MLP((2, 32, 32, 32, 32, 32, 32, 1), "linear", seed=0), X * 100, y, learning_rate=10.0,
+                      batch_size=4)
+    reached = run.train_to(50)
+    assert run.diverged and reached == run.epoch == run.net.history.diverged_epoch < 50
+    assert run.train_to(60) == reached  # no training past a divergence
+    assert run.train_to(0) == 0 and not run.diverged
+    assert all(np.isfinite(W).all() for W in run.net.weights)
+    np.testing.assert_array_equal(run.net.weights[0], MLP((2, 32, 32, 32, 32, 32, 32, 1), "linear", seed=0).weights[0])
+
+
+def test_a_training_run_checks_its_arguments():
+    with pytest.raises(ValueError, match="learning_rate"):
+        _run(learning_rate=0.0)
+    run = _run(learning_rate=0.1)
+    with pytest.raises(ValueError, match="epoch"):
+        run.train_to(-1)
+    with pytest.raises(ValueError, match="y must have shape"):
+        TrainingRun(MLP((2, 3, 1)), np.zeros((5, 2)), np.zeros(4), learning_rate=0.1)
+
+
+# ---------------------------------------------------------------------------------------------
 # Invalid hyperparameters
 
 @pytest.mark.parametrize("kwargs,match", [
@@ -272,99 +310,7 @@ def test_invalid_training_settings_get_clear_errors():
 
 
 # ---------------------------------------------------------------------------------------------
-# Data
-
-@pytest.mark.parametrize("name", DATASETS)
-def test_datasets_have_two_balanced_classes_in_a_small_box(name):
-    X, y = make_dataset(name, 200, noise=0.1, seed=0)
-    assert X.shape == (200, 2) and y.shape == (200,)
-    assert set(np.unique(y)) == {0, 1}
-    assert 0.3 < y.mean() < 0.7
-    assert np.all(np.abs(X) < 2.5)
-    X2, y2 = make_dataset(name, 200, noise=0.1, seed=0)
-    np.testing.assert_array_equal(X, X2)
-
-
-def test_noise_moves_points():
-    a, _ = make_dataset("circle", 100, noise=0.0, seed=0)
-    b, _ = make_dataset("circle", 100, noise=0.3, seed=0)
-    assert 0.15 < np.std(a - b) < 0.45
-
-
-def test_audio_features_are_real_mfcc_means():
-    import librosa
-
-    from course_utils.data import load_fsdd
-
-    features, labels = audio_features()
-    assert features.shape == (600, 2) and labels.sum() == 300
-    fsdd = load_fsdd(digits=[6], progress=False)
-    reference = librosa.feature.mfcc(y=fsdd.audio[0], sr=fsdd.sr, n_mfcc=13, n_fft=256, hop_length=128,
-                                     n_mels=40, center=False).mean(axis=1)[[1, 2]]
-    np.testing.assert_allclose(features[labels == 1][0], reference, rtol=1e-5)
-    # the two digits differ in these features: a linear model already beats chance clearly
-    net = MLP((2, 1), seed=0)
-    X = (features - features.mean(0)) / features.std(0)
-    net.fit(X, labels, epochs=50, learning_rate=0.1, batch_size=32)
-    assert net.history.train_accuracy[-1] > 0.75
-
-
-def test_invalid_dataset_arguments():
-    with pytest.raises(ValueError, match="name must be one of"):
-        make_dataset("moons")
-    with pytest.raises(ValueError, match="noise"):
-        make_dataset("circle", noise=2.0)
-    with pytest.raises(ValueError, match="n_samples"):
-        make_dataset("audio", n_samples=1000)
-    with pytest.raises(ValueError, match="train_fraction"):
-        train_test_split(np.zeros((10, 2)), np.zeros(10), train_fraction=1.0)
-
-
-def test_train_test_split_partitions():
-    X = np.arange(20.0).reshape(10, 2)
-    y = np.arange(10)
-    X_train, y_train, X_test, y_test = train_test_split(X, y, 0.7, seed=1)
-    assert len(y_train) == 7 and len(y_test) == 3
-    assert sorted(np.r_[y_train, y_test]) == list(range(10))
-    np.testing.assert_array_equal(X_train[:, 0], 2 * y_train)
-
-
-# ---------------------------------------------------------------------------------------------
-# Gradient descent in two dimensions
-
-def test_gradient_descent_converges_below_two_over_lambda_max_and_diverges_above():
-    limit = 2 / np.linalg.eigvalsh(line_fit_hessian()).max()
-    good = gradient_descent("line fit (convex)", (-1, 2), 0.9 * limit, 400)
-    bad = gradient_descent("line fit (convex)", (-1, 2), 1.1 * limit, 400)
-    best, *_ = np.linalg.lstsq(np.c_[LINE_X, np.ones_like(LINE_X)], LINE_Y, rcond=None)
-    np.testing.assert_allclose(good.thetas[-1], best, atol=1e-6)
-    assert bad.diverged and len(bad.losses) < 401 and np.all(np.isfinite(bad.losses))
-
-
-@pytest.mark.parametrize("name", list(SURFACES))
-def test_surface_gradients_match_finite_differences(name):
-    s = SURFACES[name]
-    for p in [(0.3, -0.7), (1.2, 0.4), s.start]:
-        eps = 1e-6
-        numeric = [(s.loss(p[0] + eps, p[1]) - s.loss(p[0] - eps, p[1])) / (2 * eps),
-                   (s.loss(p[0], p[1] + eps) - s.loss(p[0], p[1] - eps)) / (2 * eps)]
-        np.testing.assert_allclose(s.gradient(*p), numeric, rtol=1e-6, atol=1e-8)
-
-
-def test_double_well_has_two_minima_and_a_saddle():
-    s = SURFACES["double well (non-convex)"]
-    left = gradient_descent(s, (-0.5, 1.0), 0.05, 2000).thetas[-1]
-    right_ = gradient_descent(s, (0.5, 1.0), 0.05, 2000).thetas[-1]
-    assert left[0] < -0.9 and right_[0] > 0.9
-    assert s.loss(*left) < s.loss(*right_)  # the right one is only a local minimum
-    saddle_x = [r.real for r in np.roots([4, 0, -4, 0.3]) if abs(r.imag) < 1e-12 and abs(r.real) < 0.5][0]
-    assert np.allclose(s.gradient(saddle_x, 0.0), 0, atol=1e-12)
-    hessian_diagonal = (12 * saddle_x**2 - 4, 4.0)  # the cross term vanishes: L is a sum of f(x) and g(y)
-    assert hessian_diagonal[0] < 0 < hessian_diagonal[1]  # curves down along x, up along y: a saddle
-
-
-# ---------------------------------------------------------------------------------------------
-# "Your turn" checkers
+# "Your turn" checker
 
 def test_check_param_count():
     assert check_param_count(count_params((13, 32, 16, 10)))
@@ -375,193 +321,8 @@ def test_check_param_count():
     assert not check_param_count("many")
 
 
-def test_check_gradient_step():
-    solution = gradient_step_solution()
-    x, y = np.array(GRADIENT_STEP_EXERCISE["x"]), np.array(GRADIENT_STEP_EXERCISE["y"])
-    w, b = GRADIENT_STEP_EXERCISE["theta"]
-    by_hand = np.array([w, b]) - 0.1 * np.array([np.mean(2 * (w * x + b - y) * x), np.mean(2 * (w * x + b - y))])
-    np.testing.assert_allclose(solution, by_hand)
-    assert check_gradient_step(tuple(solution))
-    assert not check_gradient_step(None)
-    uphill = check_gradient_step(2 * np.array(GRADIENT_STEP_EXERCISE["theta"]) - solution)
-    assert not uphill and "uphill" in uphill.message
-    assert not check_gradient_step([1.0])
-    assert not check_gradient_step((1.0, 0.0))
-
-
-def test_check_learning_rate():
-    limit = 2 / np.linalg.eigvalsh(line_fit_hessian()).max()
-    assert check_learning_rate(0.3)
-    assert not check_learning_rate(None)
-    assert not check_learning_rate(-0.1)
-    too_small = check_learning_rate(1e-3)
-    assert not too_small and "too small" in too_small.message
-    too_large = check_learning_rate(1.2 * limit)
-    assert not too_large and "2 / (largest curvature)" in too_large.message
-    for just_above in (0.455, 0.46):  # above the limit 0.4545, though 30 steps still end below the start
-        path = gradient_descent(LEARNING_RATE_EXERCISE["surface"], LEARNING_RATE_EXERCISE["start"], just_above,
-                                LEARNING_RATE_EXERCISE["n_steps"])
-        assert just_above > limit and path.losses[-1] < path.losses[0]
-        assert "grows without bound" in check_learning_rate(just_above).message
-    path = gradient_descent(LEARNING_RATE_EXERCISE["surface"], LEARNING_RATE_EXERCISE["start"], 0.3,
-                            LEARNING_RATE_EXERCISE["n_steps"])
-    assert not path.diverged
-
-
 def test_count_params_by_hand():
     assert count_params((2, 4, 1)) == 17
     assert count_params((2, 1)) == 3
     with pytest.raises(ValueError, match="layer_sizes"):
         count_params((2, 0, 1))
-
-
-# ---------------------------------------------------------------------------------------------
-# Explorers
-
-@pytest.fixture(scope="module")
-def playground():
-    return EXPLORERS["playground"]()
-
-
-def test_playground_every_control_updates(playground):
-    e = playground
-    assert e.error is None
-    for name, control in e.controls.items():
-        original = control.value
-        before = e.snapshot()
-        changed = False
-        for value in sweep_values(control, max_values=4):
-            control.value = value
-            assert e.error is None, (name, value, e.error)
-            changed |= e.snapshot() != before
-        if name != "epochs":  # "epochs per run" only relabels the button
-            assert changed, name
-        control.value = original
-    assert e.buttons[f"Train {e.controls['epochs'].value} epochs"]
-
-
-def test_playground_reset_and_buttons(playground):
-    e = playground
-    e.buttons["Reset"].click_now()
-    assert e.net.history.epochs == 0 and e.error is None
-    e.buttons["Step 1 epoch"].click_now()
-    assert e.net.history.epochs == 1
-    n = e.controls["epochs"].value
-    e._train_n_button.click_now()
-    assert e.net.history.epochs == 1 + n
-
-
-def test_playground_learning_rate_continues_and_architecture_resets(playground):
-    e = playground
-    e.controls["dataset"].value = "xor"
-    epochs = e.net.history.epochs
-    e.controls["learning_rate"].value = 0.05
-    assert e.net.history.epochs == epochs + e.controls["epochs"].value
-    e.controls["width"].value = 5
-    assert e.net.history.epochs == e.controls["epochs"].value
-    assert e.net.layer_sizes == (2, 5, 5, 1)
-
-
-def test_playground_live_runs_are_capped_but_the_button_is_not():
-    e = EXPLORERS["playground"](batch_size=1, epochs=200)
-    n_train = len(e.data[0])
-    assert e.net.history.epochs == 4000 // n_train < 200
-    assert "at most 4000 updates" in e.readout.value
-    e.controls["epochs"].value = 60
-    e._train_n_button.click_now()
-    assert e.net.history.epochs == 4000 // n_train + 60
-
-
-def test_playground_keras_code_matches_settings(playground, keras64):
-    e = playground
-    with e.hold():
-        e.controls["depth"].value = 3
-        e.controls["width"].value = 7
-        e.controls["l2"].value = 1e-3
-    e.buttons["Show Keras code"].click_now()
-    namespace = {}
-    exec(e.keras_code, namespace)
-    assert namespace["model"].count_params() == e.net.count_params() == count_params((2, 7, 7, 7, 1))
-    assert "Dense(7" in e.code_box.value
-
-
-def test_playground_shows_divergence_instead_of_crashing():
-    e = EXPLORERS["playground"](activation="linear", depth=6, width=32, learning_rate=10.0, batch_size=1, epochs=50)
-    assert e.error is None
-    assert e.net.history.diverged
-    assert "diverged" in e.readout.value and ".." not in e.readout.value
-    assert e.warning.get_visible()
-    e.controls["learning_rate"].value = 0.01  # lowering the rate restarts from fresh weights
-    assert not e.net.history.diverged and e.error is None
-    assert not e.warning.get_visible()
-
-
-def test_playground_audio_dataset():
-    e = EXPLORERS["playground"](dataset="audio", epochs=20)
-    assert e.error is None
-    X_train, _, X_test, _ = e.data
-    assert len(X_train) + len(X_test) == e.n_samples
-
-
-def test_gradient_descent_explorer():
-    e = EXPLORERS["gradient_descent"]()
-    assert e.error is None
-    for name, control in e.controls.items():
-        before = e.snapshot()
-        changed = False
-        for value in sweep_values(control, max_values=4):
-            control.value = value
-            assert e.error is None, (name, value, e.error)
-            changed |= e.snapshot() != before
-        assert changed, name
-    e.controls["surface"].value = "line fit (convex)"
-    e.controls["learning_rate"].value = 3.0
-    assert "Diverged" in e.warning.get_text()
-    start = (e.controls["start_0"].value, e.controls["start_1"].value)
-    path = gradient_descent("line fit (convex)", start, 3.0, e.controls["n_steps"].value)
-    assert path.diverged
-    assert f"stopped after {len(path.losses) - 1} steps" in e.warning.get_text()
-    e.controls["surface"].value = "double well (non-convex)"
-    assert e.controls["start_0"].value == SURFACES["double well (non-convex)"].start[0]
-
-
-def _pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-@pytest.mark.parametrize("name,changes", [
-    ("playground", [("dataset", "spiral"), ("learning_rate", 1.0), ("epochs", 400), ("depth", 0), ("epochs", 1000)]),
-    ("gradient_descent", [("learning_rate", 0.01), ("surface", "double well (non-convex)"), ("n_steps", 150)]),
-])
-def test_cached_background_is_never_stale(name, changes):
-    e = EXPLORERS[name]()
-    for control, value in changes:
-        e.controls[control].value = value
-        cached = _pixels(e.snapshot())
-        e._background = None  # draw everything afresh
-        e._render()
-        assert np.array_equal(cached, _pixels(e.snapshot())), (control, value)
-        e.refresh()  # the next change starts from a cached background again
-
-
-def test_gradient_descent_explorer_created_on_another_surface_starts_there():
-    well = SURFACES["double well (non-convex)"]
-    e = EXPLORERS["gradient_descent"](surface="double well (non-convex)")
-    assert (e.controls["start_0"].value, e.controls["start_1"].value) == well.start
-    e = EXPLORERS["gradient_descent"](surface="double well (non-convex)", start_0=0.1, start_1=1.4)
-    assert (e.controls["start_0"].value, e.controls["start_1"].value) == (0.1, 1.4)
-    assert e.controls["start_1"].max == well.extent[3]
-
-
-def test_playground_names_the_audio_features_and_classes():
-    explorer = EXPLORERS["playground"](dataset="audio", noise=0.2)
-    assert explorer.error is None
-    assert explorer.ax_map.get_xlabel() == "MFCC 1 mean" and "'six'" in explorer.ax_map.get_title()
-    assert "noise of standard deviation 0.2" in explorer.readout.value
-    explorer.controls["dataset"].value = "xor"
-    assert explorer.ax_map.get_xlabel() == "feature 1" and "class 1" in explorer.ax_map.get_title()
-    assert "Each point is one recording" not in explorer.readout.value

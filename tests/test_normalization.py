@@ -492,9 +492,21 @@ def test_check_zscore():
 def test_check_frequency_axes():
     assert check_frequency_axes((0, 2)) and check_frequency_axes([2, 0])
     for answer, hint in [(None, "None"), ((1,), "over the bins"), ((0,), "feature"), ((1, 2), "patch"),
-                         ((0, 1, 2), "batch"), ("x", "axis numbers"), ((2,), "each patch")]:
+                         ((0, 1, 2), "batch"), ("x", "axis numbers"), ((2,), "each patch"),
+                         ((0, 3), "does not exist"), ((0, 2, 2), "twice"), ((0, -1, 2), "twice"),
+                         ((0.0, 2), "whole axis numbers"), ((True, 2), "whole axis numbers"), ((), "empty"),
+                         (-2, "over the bins"), ((-3, -2, -1), "batch")]:
         result = check_frequency_axes(answer)
-        assert not result and hint in result.message
+        assert not result and hint in result.message, (answer, result.message)
+
+
+@pytest.mark.parametrize("answer", [(0, -1), (-3, -1), (-1, 0), (-3, 2), [0, -1], np.array([0, 2]),
+                                    (np.int64(0), np.int64(-1)), range(0, 3, 2)])
+def test_check_frequency_axes_counts_axes_as_numpy_does(answer):
+    X = _scaled_data((4, 5, 6), 10.0, -40.0, seed=0)
+    # NumPy reduces the same axes for these answers, so the checker must accept them all
+    assert np.allclose(X.mean(axis=tuple(int(a) for a in answer)), X.mean(axis=(0, 2)))
+    assert check_frequency_axes(answer)
 
 
 def test_check_train_only():
@@ -517,10 +529,36 @@ def test_check_sklearn_frequency():
     good = StandardScaler().fit_transform(M).reshape(6, 4, 5).transpose(0, 2, 1)
     assert check_sklearn_frequency(good, X)
     flat = StandardScaler().fit_transform(X.reshape(6, -1)).reshape(X.shape)
+    no_transpose = StandardScaler().fit_transform(X.reshape(-1, 5)).reshape(X.shape)   # the commonest slip
+    not_back = StandardScaler().fit_transform(M).reshape(X.shape)                        # no transpose back
+    swapped = StandardScaler().fit_transform(M).reshape(6, 4, 5)                         # shape left transposed
     for answer, hint in [(None, "None"), (flat, "'feature'"), (normalize(X, scope="frequency"), "ddof=0"),
-                         (X, "transpose")]:
+                         (X, "transpose"), (no_transpose, "without a transpose"), (not_back, "way back"),
+                         (swapped, "transpose it back")]:
         result = check_sklearn_frequency(answer, X)
-        assert not result and hint in result.message
+        assert not result and hint in result.message, (hint, result.message)
+
+
+_ODD_ANSWERS = [None, 10**400, -10**400, 1e300, float("nan"), float("inf"), np.nan, "31", "ten", "", b"x", 3 + 4j,
+                True, np.array([1, 2, 3]), np.array(42), np.array([[1.0]]), np.array([np.nan] * 7), [1, 2], [], (),
+                {}, {0, 2}, object(), [None], [[0, 2]], (0.5, 2), (10**400,), (float("inf"), 1), range(3), -1,
+                np.ma.masked_array([1, 2], [0, 1]), np.full(7, 1e308), np.array([1 + 1j] * 7),
+                [1, 2, 3, 4, 5, 6, "x"], np.array(list(range(7)), dtype=object), [[1, 2], [3]]]
+
+
+def test_no_checker_raises_on_any_answer():
+    train = _scaled_data((8, 5, 4), 10.0, -40.0, seed=1)
+    test = _scaled_data((3, 5, 4), 14.0, -30.0, seed=2)
+    checkers = {"check_zscore": check_zscore, "check_frequency_axes": check_frequency_axes,
+                "check_train_only": lambda a: check_train_only(a, train, test),
+                "check_sklearn_frequency": lambda a: check_sklearn_frequency(a, train)}
+    for name, checker in checkers.items():
+        for answer in _ODD_ANSWERS + [np.zeros((3, 5, 4)), np.zeros((8, 5, 4)), np.zeros((8, 4, 5))]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")   # a warning would show as a red box under the student's cell
+                result = checker(answer)
+            assert isinstance(result.correct, bool) and result.message, (name, answer)
+            assert len(result.message) < 600, (name, answer, result.message)
 
 
 # ---------------------------------------------------------------- explorer

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from course_utils.representations import (
     check_frequency_resolution,
     check_hop_for_overlap,
+    check_layer_inputs,
     check_n_frames,
     check_n_frames_centered,
     check_patch_shape,
@@ -319,6 +320,11 @@ def test_check_n_frames_centered():
     assert check_n_frames_centered(1 + 22050 // 512)
     assert "without padding" in check_n_frames_centered(n_frames(22050, 2048, 512)).message
     assert not check_n_frames_centered(None)
+    forgot_plus_one = check_n_frames_centered(22050 // 512)             # floor(N / H_f) without the + 1
+    assert not forgot_plus_one and "+ 1" in forgot_plus_one.message
+    one_side = (22050 + 1024 - 2048) // 512 + 1                          # padded at the start only
+    assert "one side" in check_n_frames_centered(one_side).message
+    assert "rounds up" in check_n_frames_centered(math.ceil(22050 / 512) + 1).message
 
 
 def test_check_patch_shape():
@@ -346,12 +352,81 @@ def test_check_hop_for_overlap():
 def test_check_frequency_resolution():
     assert check_frequency_resolution(22050 / 2048)
     assert check_frequency_resolution(10.77)
+    assert check_frequency_resolution(np.float32(10.77))   # float32 keeps its two decimals
     assert check_frequency_resolution(10.8)  # rounded as the spectrogram explorer's readout shows it
+    assert check_frequency_resolution(10.767)
     assert not check_frequency_resolution(10.7) and not check_frequency_resolution(11)
     assert "duration" in check_frequency_resolution(2048 / 22050).message
     assert not check_frequency_resolution(5.38)
     assert not check_frequency_resolution(None)
     assert not check_frequency_resolution("ten")
+    assert "quotes" in check_frequency_resolution("10.77").message
+
+
+@pytest.mark.parametrize("sr, block", [(22050, 2048), (22050, 256), (8000, 8192), (44100, 1000), (16000, 512)])
+def test_check_frequency_resolution_accepts_the_value_rounded_to_two_decimals(sr, block):
+    exact = sr / block
+    assert check_frequency_resolution(round(exact, 2), sr=sr, block_size=block)
+    if not float(round(exact, 1)).is_integer():   # a float cannot tell "1.0" (one decimal) from "1"
+        assert check_frequency_resolution(round(exact, 1), sr=sr, block_size=block)
+    off = round(exact, 2) + 0.01                                  # one step off in the second decimal
+    assert not check_frequency_resolution(off, sr=sr, block_size=block)
+    if not math.isclose(exact, round(exact, 2)):                  # cut off after two decimals, not rounded
+        truncated = math.floor(exact * 100) / 100
+        if not math.isclose(truncated, round(exact, 2)):
+            result = check_frequency_resolution(truncated, sr=sr, block_size=block)
+            assert not result and "cut off" in result.message
+
+
+def test_check_layer_inputs():
+    assert check_layer_inputs({"frames": "Dense", "mfcc": "Dense", "patches": "Conv2D"})
+    assert check_layer_inputs({"Frames": "dense", "MFCC": "keras.layers.Dense", "patches": "layers.Conv2D()"})
+    assert check_layer_inputs({"frames": "Conv1D", "mfcc": "Dense", "patches": "Conv2D"})   # end-to-end models
+
+    class Conv2D:  # stands in for keras.layers.Conv2D: the checker reads the class name, Keras is not imported
+        pass
+
+    assert check_layer_inputs({"frames": "Dense", "mfcc": "Dense", "patches": Conv2D})
+    assert check_layer_inputs({"frames": "Dense", "mfcc": "Dense", "patches": Conv2D()})
+    for answer, hint in [
+        ({"frames": "Dense", "mfcc": "Dense", "patches": "Dense"}, "flattened"),
+        ({"frames": "Dense", "mfcc": "Conv2D", "patches": "Conv2D"}, "single axis"),
+        ({"frames": "Dense", "mfcc": "Conv1D", "patches": "Conv2D"}, "whole spectrum"),
+        ({"frames": "Conv2D", "mfcc": "Dense", "patches": "Conv2D"}, "vector"),
+        ({"frames": "Dense", "mfcc": "Dense", "patches": "Conv1D"}, "one axis only"),
+        ({"frames": "Dense", "mfcc": "Dense", "patches": "Conv3D"}, "not a layer"),
+        ({"frames": "Dense", "mfcc": None, "patches": "Conv2D"}, "None"),
+        ({"frames": "Dense"}, "missing"),
+        (None, "replace None"),
+        ("Dense", "dict"),
+    ]:
+        result = check_layer_inputs(answer)
+        assert not result and hint in result.message, (answer, result.message)
+    # the shapes in the messages follow the arguments
+    assert "16 x 8 = 128" in check_layer_inputs({"frames": "Dense", "mfcc": "Dense", "patches": "Dense"},
+                                                n_bins=16, patch_length=8).message
+
+
+_ODD_ANSWERS = [None, 10**400, -10**400, 1e300, float("nan"), float("inf"), -float("inf"), np.nan, np.float32("nan"),
+                "31", "ten", "", b"x", 3 + 4j, True, np.bool_(False), np.array([1, 2, 3]), np.array(42),
+                np.array([[1.0]]), np.array([np.nan]), [1, 2], [], (), {}, {0, 2}, object(), [None], [[0, 2]],
+                (0.5, 2), (10**400, 64, 96), (float("nan"), 64, 96), ("a", "b", "c"), range(3), -1, 0,
+                np.ma.masked_array([1, 2], [0, 1]), {"frames": 10**400, "mfcc": [], "patches": float("nan")},
+                {1: 2, "frames": object()}]
+_CHECKERS_01 = [check_n_frames, check_n_frames_centered, check_patch_shape, check_hop_for_overlap,
+                check_frequency_resolution, check_layer_inputs]
+
+
+@pytest.mark.parametrize("checker", _CHECKERS_01, ids=lambda f: f.__name__)
+def test_no_checker_raises_on_any_answer(checker):
+    import warnings
+
+    for answer in _ODD_ANSWERS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")   # a warning would show as a red box under the student's cell
+            result = checker(answer)
+        assert isinstance(result.correct, bool) and isinstance(result.message, str) and result.message
+        assert len(result.message) < 600, (answer, result.message)   # huge numbers are not printed in full
 
 
 # ----------------------------------------------------------------------------------------------

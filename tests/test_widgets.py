@@ -123,9 +123,10 @@ def test_wav_bytes_round_trip_and_player_does_not_normalise():
     assert np.allclose(pcm, y, atol=1e-4)
     player = AudioPlayer("quiet")
     player.set(y, 8000)
-    assert "data:audio/wav;base64," in player.widget.value and "clipped" not in player.widget.value
+    assert bytes(player.audio.value) == wav_bytes(y, 8000) and player.audio.format == "wav"
+    assert "quiet (1.00 s)" in player.caption.value and "clipped" not in player.caption.value
     player.set(2 * np.ones(10), 8000)
-    assert "clipped" in player.widget.value
+    assert "clipped" in player.caption.value
     with pytest.raises(ValueError, match="mono"):
         wav_bytes(np.zeros((2, 10)), 8000)
     with pytest.raises(ValueError, match="sr must be"):
@@ -246,6 +247,29 @@ def test_a_static_axis_whose_limits_change_still_gets_a_full_redraw(count_full_d
     assert full_draws == [1]
 
 
+def test_a_background_seen_before_is_reused_and_a_requested_full_draw_forgets_them_all(count_full_draws):
+    explorer = EXPLORERS["tone"]()
+    full_draws = count_full_draws(explorer)
+    ax = explorer.fig.axes[0]
+    pictures = {}
+    for ylim in [(-5, 5), (-1.05, 1.05), (-5, 5), (-1.05, 1.05)]:  # a static axis flipped back and forth
+        ax.set_ylim(*ylim)
+        explorer.refresh()
+        pictures.setdefault(ylim, explorer.snapshot())
+        assert explorer.snapshot() == pictures[ylim]
+    assert full_draws == [1], "the second visit of each range reuses its kept background"
+    for n in range(explorer.backgrounds_kept + 1):  # more ranges than are kept: the oldest is forgotten
+        ax.set_ylim(-10 - n, 10 + n)
+        explorer.refresh()
+    ax.set_ylim(-5, 5)
+    explorer.refresh()
+    assert len(full_draws) == 1 + explorer.backgrounds_kept + 2 and len(explorer._kept_backgrounds) == 4
+    explorer.request_full_draw()
+    assert explorer._kept_backgrounds == {}
+    explorer.refresh()
+    assert explorer.snapshot() == pictures[(-5, 5)] and len(full_draws) == explorer.backgrounds_kept + 4
+
+
 def test_a_capped_slider_returns_to_the_students_value_when_the_range_grows_again():
     spectrogram = EXPLORERS["spectrogram"](n_mfcc=40, n_mels=128)
     n_mfcc = spectrogram.controls["n_mfcc"]
@@ -265,3 +289,42 @@ def test_the_framing_hop_in_samples_survives_a_smaller_block():
     assert framing.controls["hop_size"].value == 256
     framing.controls["block_size"].value = 2048
     assert framing.controls["hop_size"].value == 700 and "hop H_f = 700 samples" in framing.readout.value
+
+
+def _as_the_front_end_sends(control, value):
+    """Deliver ``value`` to ``control`` the way a comm message from the page does (not a Python assignment)."""
+    control._handle_msg({"content": {"data": {"method": "update", "state": {"value": value}, "buffer_paths": []}},
+                         "buffers": []})
+
+
+def test_every_slider_of_every_explorer_follows_a_drag():
+    for name in EXPLORERS:
+        explorer = EXPLORERS[name]()
+        for control_name, control in explorer.controls.items():
+            if isinstance(control, (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider,
+                                    widgets.SelectionSlider)):
+                assert control.continuous_update, f"{name}.{control_name} updates only when released"
+
+
+def test_a_drag_through_the_comm_path_shows_every_value_it_gets_and_ends_on_the_last():
+    explorer = EXPLORERS["tone"]()
+    slider = explorer.controls["frequency"]
+    pictures = []
+    values = np.geomspace(100.0, 3000.0, 15)
+    for value in values:
+        _as_the_front_end_sends(slider, float(value))
+        pictures.append(explorer.snapshot())
+    assert len(set(pictures)) == len(values), "every value that reached the kernel gets its own picture"
+    triggers = [trigger for trigger, _, _ in list(explorer.timings)[-len(values):]]
+    assert triggers == ["frequency"] * len(values)
+    fresh = EXPLORERS["tone"](frequency=slider.value)
+    assert explorer.snapshot() == fresh.snapshot()
+    assert explorer.readout.value == fresh.readout.value
+
+
+def test_explorers_are_found_by_css_class_and_listed_as_live():
+    explorer = EXPLORERS["tone"]()
+    assert {"course-explorer", "course-explorer-tone"} <= set(explorer.widget._dom_classes)
+    assert "course-control-frequency" in explorer.controls["frequency"]._dom_classes
+    assert "course-picture" in explorer.image._dom_classes
+    assert cw.live_explorers("tone")[-1] is explorer

@@ -14,5 +14,7 @@ file                 explorers (names in ``course_utils.widgets.EXPLORERS``)  no
 
 Each module registers its classes with :func:`course_utils.widgets.register`; the first use of
 ``course_utils.widgets.EXPLORERS`` imports them all. The computations behind an explorer live in the
-topic module of the same name (``course_utils/representations.py`` for ``explorers/representations.py``).
+topic module of the same name (``course_utils/representations.py`` for ``explorers/representations.py``);
+``explorers/mlp.py`` also draws on the two modules split out of ``course_utils/mlp.py``,
+``course_utils/playground_data.py`` and ``course_utils/loss_surfaces.py``.
 """

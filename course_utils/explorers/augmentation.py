@@ -5,7 +5,8 @@ Notebook: ``03_data_augmentation.ipynb``.
 * ``audio_augmentation``: a time shift, a pitch shift, noise at an SNR or the random pipeline of
   :func:`course_utils.augmentation.make_audio_augmenter`, with the waveform and the log-mel spectrogram
   before and after, two players and a "New random draw" button.
-* ``spectrogram_augmentation``: one albumentations transform (masks, dropout, crop, flips, a pixel-level
+* ``spectrogram_augmentation``: one albumentations transform of
+  :func:`course_utils.spectrogram_augmentation.augment_spectrogram` (masks, dropout, crop, flips, a pixel-level
   brightness/contrast change) on a real log-mel spectrogram, before and after, with or without the
   mapping to [0, 1] that keeps image libraries from clipping dB values.
 """
@@ -17,6 +18,7 @@ import html
 import numpy as np
 
 from course_utils import augmentation as aug
+from course_utils import spectrogram_augmentation as spec
 from course_utils.widgets import Explorer, checkbox, dropdown, register, slider
 
 SR = 22050
@@ -89,6 +91,10 @@ class _RandomDrawExplorer(Explorer):
     def _new_draw(self):
         self.draw += 1
 
+    def background_key(self):
+        # the time axis and colour scale belong to the sound: each sound keeps its own background
+        return super().background_key() + (self._sound_name,)
+
 
 @register("audio_augmentation")
 class AudioAugmentationExplorer(_RandomDrawExplorer):
@@ -100,6 +106,10 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
             "strengths up to the slider values).")
     figsize = (10.0, 5.0)
     player_names = ("before", "after")
+    # each slider acts for its own transform only (greyed out otherwise)
+    sweep_requires = {"shift_ms": {"transform": "shift"}, "rollover": {"transform": "shift"},
+                      "semitones": {"transform": "pitch"}, "snr_db": {"transform": "noise"},
+                      "p": {"transform": "pipeline"}}
 
     def make_controls(self):
         return {
@@ -145,9 +155,6 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
             self._draw_wave("before", y, duration)
             self._draw_spec("before", self.S_before, duration)
             self.players["before"].set(y, SR, label=f"before: {sound}")
-            if duration != getattr(self, "_duration", None):
-                self._duration = duration
-                self.request_full_draw()  # a new time axis (the course's clips are all 5 s long)
 
         if transform == "shift":
             out = aug.time_shift(y, SR, shift_ms, rollover=rollover)
@@ -247,6 +254,13 @@ class SpectrogramAugmentationExplorer(_RandomDrawExplorer):
             "[0, 1] and back' to see what happens when dB values go straight into albumentations (the other "
             "transforms keep the values either way); choose the fill to see what a mask means in dB.")
     figsize = (10.0, 3.8)
+    # the mask sliders act for the masking transforms, the crop slider for the crop, the check box for the
+    # pixel-level transform (greyed out otherwise)
+    sweep_requires = {"n_masks": {"transform": "time_frequency_mask"},
+                      "mask_width": {"transform": "time_frequency_mask"},
+                      "fill": {"transform": "time_frequency_mask"},
+                      "crop_scale": {"transform": "random_resized_crop"},
+                      "unit_range": {"transform": "brightness_contrast"}}
 
     def make_controls(self):
         return {
@@ -291,17 +305,16 @@ class SpectrogramAugmentationExplorer(_RandomDrawExplorer):
                 image.set_extent((0, duration, -0.5, N_MELS - 0.5))
                 image.set_clim(float(self.S.min()), float(self.S.max()))
             self.images["before"].set_data(self.S)
-            self.request_full_draw()  # new time axis and colour bar
         n_bins, n_frames = self.S.shape
         if transform == "frequency_mask":
             mask_width = min(mask_width, n_bins)
-        out = aug.augment_spectrogram(self.S, transform, n_masks=n_masks, mask_width=mask_width,
-                                      crop_scale=crop_scale, fill=fill, unit_range=unit_range, seed=self.draw)
+        out = spec.augment_spectrogram(self.S, transform, n_masks=n_masks, mask_width=mask_width,
+                                       crop_scale=crop_scale, fill=fill, unit_range=unit_range, seed=self.draw)
         self.images["after"].set_data(out)
         changed = float(np.mean(np.abs(out - self.S) > 1e-3))
         low, high = float(self.S.min()), float(self.S.max())
         out_low, out_high = float(out.min()), float(out.max())
-        text = (f"{html.escape(aug.SPECTROGRAM_TRANSFORMS[transform])}. Audio meaning: "
+        text = (f"{html.escape(spec.SPECTROGRAM_TRANSFORMS[transform])}. Audio meaning: "
                 f"{html.escape(_AUDIO_MEANING[transform])}.<br>"
                 f"Spectrogram {n_bins} bands &times; {n_frames} frames, values {low:.1f} to {high:.1f} dB "
                 f"({_where_is_zero(low, high)}). After: {out_low:.1f} to "
@@ -311,7 +324,7 @@ class SpectrogramAugmentationExplorer(_RandomDrawExplorer):
                      f"{np.mean(out == 0):.0%} of the cells are exactly 0 (every negative dB value) - "
                      f"the spectrogram is gone.")
         if masking:
-            fill_db = aug._fill_db(fill, self.S)
+            fill_db = spec._fill_db(fill, self.S)
             if unit_range:
                 fill_db = min(max(fill_db, low), high)
             text += f"<br>Masked cells are set to {fill_db:.1f} dB"

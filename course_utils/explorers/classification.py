@@ -26,8 +26,10 @@ class TrainingPanel(Explorer):
     Moving a slider changes nothing but the description of the next run; only the Train button trains
     (one run takes seconds to a minute, far beyond a slider's latency budget). The figure shows the
     curves of the latest run: training and validation loss and accuracy per epoch, drawn live while it
-    trains, with a progress bar. Every finished run becomes a row of the results table (training and
-    test accuracy side by side: a large gap means variance/over-fitting, both low means bias/under-fitting).
+    trains, with a progress bar. Every finished run becomes a row of the results table with its training
+    and validation accuracy (a large gap means variance/over-fitting, both low means bias/under-fitting);
+    runs are compared by validation accuracy. The test accuracy is kept out of the table: read it once, for
+    the run you chose, with :meth:`test_accuracy`.
 
     Args:
         collection: the recordings (default: all of FSDD, loaded on the first Train press).
@@ -37,8 +39,9 @@ class TrainingPanel(Explorer):
 
     title = "Training panel: spoken digits with a Keras MLP"
     help = ("Set the network and its training, then press Train. Sliders do not retrain; every run is kept "
-            "in the table below so you can compare (training vs test accuracy: bias or variance?). Every run "
-            "starts from the same seed, so two runs differ only by their settings.")
+            "in the table below so you can compare them by validation accuracy (training vs validation: bias "
+            "or variance?); the test set is for the one run you choose at the end. Every run starts from the "
+            "same seed, so two runs differ only by their settings.")
     figsize = (9.0, 3.3)
     #: Every run starts from this seed (initial weights, batch order), so runs differ only by their settings.
     seed = 0
@@ -48,6 +51,7 @@ class TrainingPanel(Explorer):
         self._split = split
         self._features = {}
         self.runs = []
+        self._test = {}  # run number -> (file-level, example-level) test accuracy, shown only on request
         self.history = {}
         self._figure_changed = True  # the figure only changes while training: sliders skip the PNG render
         self.last_result = None
@@ -75,14 +79,15 @@ class TrainingPanel(Explorer):
         }
 
     def build(self, fig):
-        from course_utils.classification import CurvePlot
+        from course_utils.training_curves import CurvePlot
 
         ax_loss, ax_acc = fig.subplots(1, 2)
         self.curves = CurvePlot(ax_loss, ax_acc)
         self.caption = fig.suptitle("no run yet", fontsize="medium")
 
     def update(self, width, depth, learning_rate, epochs, batch_size, representation):
-        from course_utils.classification import count_mlp_params, FeatureParams
+        from course_utils.classification import count_mlp_params
+        from course_utils.features import FeatureParams
 
         params = FeatureParams(**PANEL_REPRESENTATIONS[representation])
         n_params = count_mlp_params(params.n_features, width, depth, 10)
@@ -104,7 +109,7 @@ class TrainingPanel(Explorer):
 
     # ---- training (only on the button)
     def _data(self, representation):
-        from course_utils.classification import FeatureParams, compute_features
+        from course_utils.features import FeatureParams, compute_features
         from course_utils.data import load_fsdd, official_split, speaker_split
 
         if self._collection is None:
@@ -150,11 +155,10 @@ class TrainingPanel(Explorer):
             "parameters": int(result.model.count_params()),
             "train acc (files)": result.train_file_accuracy,
             "val acc (files)": result.history.get("val_file_accuracy", [np.nan])[-1],
-            "test acc (files)": result.evaluation.file_accuracy,
-            "test acc (examples)": result.evaluation.example_accuracy,
             "seconds": result.history["seconds"],
         })
-        self.caption.set_text(f"run {len(self.runs)}: test accuracy {result.evaluation.file_accuracy:.3f} "
+        self._test[len(self.runs)] = (result.evaluation.file_accuracy, result.evaluation.example_accuracy)
+        self.caption.set_text(f"run {len(self.runs)}: validation accuracy {self.runs[-1]['val acc (files)']:.3f} "
                               f"(files), train {result.train_file_accuracy:.3f}")
         self._figure_changed = True
         self._render()  # the final picture, laid out once more
@@ -163,10 +167,22 @@ class TrainingPanel(Explorer):
         self.table.value = self.results().to_html(float_format=lambda v: f"{v:.3g}", border=0)
 
     def results(self):
-        """Every finished run as a pandas DataFrame (one row per run)."""
+        """Every finished run as a pandas DataFrame (one row per run), without test accuracies."""
         import pandas as pd
 
         return pd.DataFrame(self.runs).set_index("run") if self.runs else pd.DataFrame()
+
+    def test_accuracy(self, run: int | None = None) -> dict:
+        """File- and example-level test accuracy of ``run`` (default: the latest), to read once at the end.
+
+        Choose the run by validation accuracy first: a run picked for its test accuracy makes that accuracy
+        an optimistic estimate.
+        """
+        run = len(self.runs) if run is None else run
+        if run not in self._test:
+            raise ValueError(f"run must be one of the finished runs {sorted(self._test)}, got {run!r}")
+        files, examples = self._test[run]
+        return {"run": run, "test acc (files)": files, "test acc (examples)": examples}
 
     # ---- the monitor interface that run_experiment calls after every epoch
     def start(self, epochs: int) -> None:
@@ -176,7 +192,7 @@ class TrainingPanel(Explorer):
         self._render()
 
     def epoch_end(self, epoch: int, logs: dict) -> None:
-        from course_utils.classification import record_epoch
+        from course_utils.training_curves import record_epoch
 
         summary = record_epoch(self.history, logs)
         self.progress.value = epoch + 1

@@ -7,22 +7,33 @@ Notebook: ``05_training_an_mlp.ipynb``.
 Like TensorFlow Playground, plus: an audio dataset (two MFCC means of real FSDD recordings), any of the
 lecture's hidden activations, an L2 penalty, loss curves for the training **and** the test set (bias
 and variance at a glance), a clear message instead of a traceback when training diverges, and the
-Keras code of the network on screen. Training runs in the NumPy :class:`course_utils.mlp.MLP`, which
-is fast enough to retrain the default network for 200 epochs on every slider move.
+Keras code of the network on screen. Training runs in the NumPy :class:`course_utils.mlp.MLP`, held
+by a :class:`course_utils.mlp.TrainingRun`.
 
-What a change does:
+Training is animated. The play button (an ``ipywidgets.Play``, :attr:`PlaygroundExplorer.play`) asks the
+kernel for a new frame about ten times per second; each frame trains a few more epochs and redraws the
+decision boundary and the loss curves, until the epoch budget (the "epochs to train" slider) is reached.
+The line next to it says where the run is ("epoch 120 / 200").
 
-* **data** (dataset, noise, train share, seed) and **architecture** (depth, width, activation):
-  new data or a new network with fresh weights, trained live for "epochs per run" epochs;
-* **learning rate, batch size, L2**: training *continues* from the current weights for "epochs per
-  run" more epochs with the new setting (so you can, e.g., lower the learning rate late in training
-  and watch the loss curve respond). After a divergence the weights are NaN, so such a change
-  restarts from fresh weights instead;
-* **epochs per run**: only sets how many epochs the live runs and the "Train N epochs" button add
-  (a live run stops after ``LIVE_UPDATES`` = 4000 mini-batch updates, e.g. 40 epochs at batch size 1 on
-  100 training points, so that the sliders stay responsive; the readout says so when that happens);
-* buttons: "Step 1 epoch" and "Train N epochs" add epochs; "Reset" starts from fresh weights at
-  epoch 0 (the untrained network); "Show Keras code" prints the Keras model with these settings.
+* **play / pause** continues or pauses the run; at the budget, play replays the run from epoch 0;
+  **stop** (the square) goes back to epoch 0, the untrained network; **Step 1 epoch** pauses and trains
+  one epoch.
+* **Every other slider** (data, architecture, learning rate, batch size, L2) restarts: fresh weights from
+  the same seed, the new run's first frame trained at once (a few epochs, at most
+  :data:`FIRST_FRAME_UPDATES` updates, so the picture already shows the new setting), and, unless the
+  student paused, the animation runs on to the budget. So a drag over the learning rate shows one
+  restart after another (never a queue of training runs), and a too-large learning rate is *seen*
+  diverging: the animation stops there with a warning.
+* **epochs to train** sets the budget: raising it continues a run that had reached the old budget;
+  lowering it below the current epoch goes back to the network at the new budget.
+* **Show Keras code** prints the Keras model with these settings.
+
+From Python, ``explorer.play.value = n`` trains (or goes back) synchronously to epoch ``n`` and redraws,
+so notebook cells and tests are deterministic: the picture depends only on the settings and the epoch.
+
+Why an ``ipywidgets.Play`` drives the frames: the browser ticks its value (the target epoch) at a fixed
+interval, and the ipywidgets front end keeps at most one message per widget in flight and merges the
+rest. A slow kernel therefore means fewer frames, never a queue of them.
 
 ``gradient_descent``: the path of theta := theta - learning_rate * grad L on a loss surface
 -----------------------------------------------------------------------------------------
@@ -34,23 +45,17 @@ says so.
 from __future__ import annotations
 
 import html
+import math
+import time
+from contextlib import contextmanager
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from course_utils.mlp import (
-    AUDIO_DIGITS,
-    AUDIO_MFCCS,
-    HIDDEN_ACTIVATIONS,
-    MLP,
-    SURFACES,
-    gradient_descent,
-    layer_sizes_for,
-    line_fit_hessian,
-    make_dataset,
-    train_test_split,
-)
+from course_utils.loss_surfaces import SURFACES, gradient_descent, line_fit_hessian
+from course_utils.mlp import HIDDEN_ACTIVATIONS, MLP, TrainingRun, layer_sizes_for
+from course_utils.playground_data import AUDIO_DIGITS, AUDIO_MFCCS, make_dataset, train_test_split
 from course_utils.widgets import Explorer, dropdown, log_slider, register, selection_slider, slider
 
 _DATASET_LABELS = {
@@ -63,14 +68,40 @@ _DATASET_LABELS = {
 #: The spoken words of FSDD's digits (the playground's audio dataset names its classes with them).
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _DATA_CONTROLS = ("dataset", "noise", "train_fraction", "seed")
-_ARCHITECTURE_CONTROLS = ("depth", "width", "activation")
-_TRAINING_CONTROLS = ("learning_rate", "batch_size", "l2")
+_RESTART_CONTROLS = _DATA_CONTROLS + ("depth", "width", "activation", "learning_rate", "batch_size", "l2")
 
 #: The playground's grid for the decision-boundary heatmap (points per axis).
 GRID_POINTS = 60
-#: At most this many mini-batch updates run on a slider move (small batches and many epochs would
-#: otherwise freeze the sliders for seconds); the "Train N epochs" button has no such limit.
-LIVE_UPDATES = 4000
+#: The browser asks for a new frame this often (milliseconds): ten pictures per second.
+FRAME_INTERVAL_MS = 100
+#: A run to the budget takes about this many frames (five seconds), unless training is slow.
+FRAMES_PER_RUN = 50
+#: Training per frame stays below about this many milliseconds (small batches and wide networks then train
+#: fewer epochs per frame), so that a frame, with its redraw, fits into the interval.
+FRAME_TRAINING_MS = 50.0
+#: A slider change shows its new run after its first frame, trained at once: at most this many mini-batch
+#: updates (and never more epochs than a frame has), so that the first picture already shows what the new
+#: setting does (a too-large learning rate is off at once) and a drag over a slider stays fluid. The count
+#: depends only on the settings, so the picture after a change is reproducible.
+FIRST_FRAME_UPDATES = 200
+
+
+_BLAS_CONTROLLER = None
+
+
+def _one_blas_thread():
+    """A context that runs NumPy's matrix products on one thread.
+
+    The playground's products are small; on a busy machine a second BLAS thread mostly waits (a product of
+    3600 x 32 by 32 x 32 took 11 ms with threads and 0.3 ms without, with other programs running). The
+    controller is made once: making one scans the loaded libraries, which costs more than the limit itself.
+    """
+    global _BLAS_CONTROLLER
+    if _BLAS_CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS_CONTROLLER = ThreadpoolController()
+    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
 
 
 class _CachedBackground:
@@ -91,23 +122,41 @@ class _CachedBackground:
         return super().background_key() + tuple(ax.get_title() for ax in self.fig.axes)
 
 
+class _EpochPlay(widgets.Play):
+    """An ``ipywidgets.Play`` that tells whether its current change came from the browser.
+
+    The playground trusts a value that Python sets (it trains exactly to it), but checks one that
+    arrives from the browser: it may have been sent before the kernel's last restart reached the page.
+    """
+
+    from_browser = False
+
+    def set_state(self, sync_data):
+        self.from_browser = True  # set_state is how ipywidgets applies a message from the front end
+        try:
+            super().set_state(sync_data)
+        finally:
+            self.from_browser = False
+
+
 @register("playground")
 class PlaygroundExplorer(_CachedBackground, Explorer):
     """Train a small MLP on a two-feature dataset and watch its decision boundary and loss curves.
 
-    Data and architecture changes retrain from fresh weights for "epochs per run" epochs; learning rate,
-    batch size and L2 changes continue training from the current weights; the buttons add epochs,
-    reset to epoch 0, or print the equivalent Keras code (see the module docstring).
+    Play animates training up to "epochs to train"; every slider except that one restarts from fresh
+    weights and shows the new run's first frame (see the module docstring). ``play.value = n`` trains to epoch ``n`` synchronously.
 
     Attributes:
+        play: the ``ipywidgets.Play`` whose value is the epoch shown (the target epoch while it plays).
+        run: the current :class:`course_utils.mlp.TrainingRun`; ``run.net`` is the network.
         net: the current :class:`course_utils.mlp.MLP` (its ``history`` holds the curves).
         data: ``(X_train, y_train, X_test, y_test)`` of the current dataset.
         keras_code: the code printed by the last "Show Keras code" press (``""`` before).
     """
 
     title = "MLP playground"
-    help = ("Data and network changes retrain from scratch; learning rate, batch size and L2 continue from "
-            "the current weights. Filled dots: training set, triangles: test set.")
+    help = ("▶ trains and animates, ⏸ pauses, ■ goes back to epoch 0; any slider change restarts from fresh "
+            "weights. Filled dots: training set, triangles: test set.")
     figsize = (10.0, 4.2)
     n_samples = 200
 
@@ -123,15 +172,26 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
             "learning_rate": log_slider("learning rate", 0.1, -4, 1, step=0.25),
             "batch_size": selection_slider("batch size", [1, 2, 5, 10, 25, 50, 100, 200], 25),
             "l2": selection_slider("L2 penalty", [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1], 0.0),
-            "epochs": slider("epochs per run", 200, 10, 1000, 10),
+            "epochs": slider("epochs to train", 200, 10, 1000, 10),
         }
 
     # ---- figure
     def build(self, fig):
-        self.net = None
+        self.run = None
         self.data = None
         self.keras_code = ""
         self._last: dict | None = None
+        self._quiet = 0  # > 0 while the explorer itself changes the Play widget (no frame for that)
+        self._paused = False  # the student paused: a restart then waits for play
+        self._ms_per_update = 0.08  # training cost, measured on every frame (sets the epochs per frame)
+        self.play = _EpochPlay(value=0, min=0, max=self.controls["epochs"].value, step=1, interval=FRAME_INTERVAL_MS,
+                               show_repeat=False, tooltip="play / pause the training; the square goes back to epoch 0")
+        self.play.add_class("course-control-play")
+        self.play.observe(self._on_play_value, names="value")
+        self.play.observe(self._on_play_playing, names="playing")
+        self.epoch_label = widgets.HTML()
+        self.epoch_label.add_class("course-epoch")
+
         grid = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.25])
         self.ax_map = fig.add_subplot(grid[0])
         self.ax_loss = fig.add_subplot(grid[1])
@@ -148,35 +208,53 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         (self.train_line,) = self.ax_loss.plot([], [], color="C0", lw=1.6, label="training loss")
         (self.test_line,) = self.ax_loss.plot([], [], color="C1", lw=1.6, label="test loss")
         self.ax_loss.set(xlabel="epoch", ylabel="binary cross-entropy (mean)")
-        self.ax_loss.set_title("loss curves", y=1.0)
         # tick labels are the most expensive part of a redraw: none on the map (its features are
         # standardized numbers without a unit), few on the loss curves
         self.ax_map.set_xticks([])
         self.ax_map.set_yticks([])
         self.ax_loss.xaxis.set_major_locator(MaxNLocator(5))
         self.ax_loss.yaxis.set_major_locator(MaxNLocator(4))
-        self.ax_loss.legend(loc="upper right")
+        # the legend sits above the axes, out of the way of the curves and of the redrawn grid lines
+        self.ax_loss.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, borderaxespad=0.2)
         self.warning = self.ax_loss.text(0.5, 0.5, "", transform=self.ax_loss.transAxes, ha="center", va="center",
                                          color="#b3261e", fontsize=11, fontweight="bold",
                                          bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#b3261e"})
         self.warning.set_visible(False)
-        # the map's limits follow the data: its axes (no ticks, so cheap) are redrawn with the data; the loss
-        # axes change only when a curve outgrows them (coarse limits) and then redraw the whole figure
+        # Neither a frame nor a slider change should redraw the whole figure: the map's axes (no ticks, so
+        # cheap) follow the data and the loss curves' x axis follows the budget, so they are redrawn with
+        # the data. The loss axis keeps a coarse range that starts from the untrained network's loss
+        # (see _draw), so it changes only when the loss outgrows it, and then the whole figure is redrawn.
         self._init_cache((self.ax_map.xaxis, self.ax_map.yaxis, self.heatmap, self.train_points, self.test_points,
-                          self.train_line, self.test_line, self.warning))
+                          self.ax_loss.xaxis, self.train_line, self.test_line, self.warning))
         self.code_box = widgets.HTML()
-        self._train_button = self.add_button("Step 1 epoch", lambda: self.train(1))
-        self._train_n_button = self.add_button("Train 200 epochs", lambda: self.train(self.controls["epochs"].value),
-                                               busy="Training…")
-        self.add_button("Reset", self.reset)
+        self._step_button = self.add_button("Step 1 epoch", self.step)
         self.add_button("Show Keras code", self.show_keras_code)
 
     def _make_widget(self):
+        self._button_box.children = (self.play, self.epoch_label, *self.buttons.values())
         widget = super()._make_widget()
         widget.children = (*widget.children, self.code_box)
         return widget
 
-    # ---- actions
+    def refresh(self) -> None:
+        with _one_blas_thread():
+            super().refresh()
+
+    @property
+    def net(self) -> MLP:
+        """The network of the current run."""
+        return self.run.net
+
+    @contextmanager
+    def _setting_play(self):
+        """Change the Play widget from here without that change asking for a frame."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    # ---- data and runs
     def _new_data(self, v):
         X, y = make_dataset(v["dataset"], self.n_samples, v["noise"], seed=v["seed"])
         self.data = train_test_split(X, y, v["train_fraction"], seed=v["seed"])
@@ -196,32 +274,69 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
             self.ax_map.set_ylabel("feature 2")
         self.ax_map.set_title(f"P({name_1}); orange: {name_0}, blue: {name_1}", y=1.0, fontsize="small")
 
-    def _new_network(self, v):
-        sizes = layer_sizes_for(2, v["depth"], v["width"], 1)
-        self.net = MLP(sizes, v["activation"], "sigmoid", seed=v["seed"])
-
-    def train(self, epochs: int) -> None:
-        """Train the current network ``epochs`` more epochs with the current settings."""
-        v = self.values()
+    def _new_run(self, v) -> None:
+        """Fresh weights from the seed, epoch 0, with the current training settings."""
         X_train, y_train, X_test, y_test = self.data
-        self.net.fit(X_train, y_train, epochs=int(epochs), learning_rate=v["learning_rate"],
-                     batch_size=v["batch_size"], l2=v["l2"], test_data=(X_test, y_test))
+        net = MLP(layer_sizes_for(2, v["depth"], v["width"], 1), v["activation"], "sigmoid", seed=v["seed"])
+        self.run = TrainingRun(net, X_train, y_train, learning_rate=v["learning_rate"], batch_size=v["batch_size"],
+                               l2=v["l2"], test_data=(X_test, y_test))
+        with np.errstate(all="ignore"):
+            self._initial_loss = (net.loss(X_train, y_train), net.loss(X_test, y_test))  # the curves start at epoch 0
 
-    def retrain(self) -> None:
-        """Fresh weights, ``epochs per run`` epochs of training and a redraw: what a data or architecture
-        change does (used by ``bench/mlp.py`` to time the live retraining)."""
-        self._new_network(self.values())
-        self.train(self.controls["epochs"].value)
+    def _updates_per_epoch(self) -> int:
+        return -(-len(self.data[0]) // self.controls["batch_size"].value)
+
+    def _epochs_per_frame(self) -> int:
+        """About :data:`FRAMES_PER_RUN` frames to the budget, fewer epochs per frame when training is slow."""
+        budget = self.controls["epochs"].value
+        affordable = FRAME_TRAINING_MS / (self._ms_per_update * self._updates_per_epoch())
+        return max(1, min(math.ceil(budget / FRAMES_PER_RUN), int(affordable)))
+
+    def _first_frame_epochs(self) -> int:
+        """Epochs that a restart trains at once (see :data:`FIRST_FRAME_UPDATES`); at least one."""
+        budget = self.controls["epochs"].value
+        return max(1, min(math.ceil(budget / FRAMES_PER_RUN), FIRST_FRAME_UPDATES // self._updates_per_epoch()))
+
+    def _show_epoch(self, epoch: int, *, playing: bool | None = None) -> None:
+        """Point the Play widget at ``epoch`` (and start or stop it) without asking for a frame."""
+        with self._setting_play(), self.play.hold_sync():  # one message, so the browser sees value and playing together
+            self.play.step = self._epochs_per_frame()
+            self.play.value = epoch
+            if playing is not None:
+                self.play.playing = playing
+
+    # ---- actions
+    def train_to(self, epoch: int) -> int:
+        """Train (or go back) to ``epoch``, within the budget, and redraw; returns the epoch reached.
+
+        The same as ``play.value = epoch``; stops the animation at the budget or a divergence.
+        """
+        before, start = self.run.epoch, time.perf_counter()
+        with _one_blas_thread():
+            reached = self.run.train_to(min(int(epoch), self.controls["epochs"].value))
+        if reached > before:  # what training costs now sets the epochs of the next frames
+            per_update = (time.perf_counter() - start) * 1000 / ((reached - before) * self._updates_per_epoch())
+            self._ms_per_update = 0.5 * self._ms_per_update + 0.5 * per_update
+        stop = reached >= self.controls["epochs"].value or self.run.diverged
+        self._show_epoch(reached, playing=False if stop else None)
         self.refresh()
+        return reached
 
-    def _live_epochs(self, v) -> int:
-        """Epochs of a live run: "epochs per run", capped at :data:`LIVE_UPDATES` updates."""
-        updates_per_epoch = -(-len(self.data[0]) // v["batch_size"])
-        return max(1, min(v["epochs"], LIVE_UPDATES // updates_per_epoch))
+    def step(self) -> None:
+        """Pause and train one more epoch (nothing at the budget)."""
+        self._paused = True
+        with self._setting_play():
+            self.play.playing = False
+        with _one_blas_thread():
+            self.run.train_to(min(self.run.epoch + 1, self.controls["epochs"].value))
+        self._show_epoch(self.run.epoch)
 
     def reset(self) -> None:
-        """Fresh weights (same seed), epoch 0."""
-        self._new_network(self.values())
+        """Pause and go back to epoch 0 (fresh weights from the same seed), as the Play's stop button does."""
+        self._paused = True
+        with self._setting_play():
+            self.play.playing = False
+        self.train_to(0)
 
     def show_keras_code(self) -> None:
         """Put the Keras code of the current settings under the figure (and into :attr:`keras_code`)."""
@@ -233,23 +348,93 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
                                "as here; SGD without momentum):<pre style='background:#f6f6f6;padding:6px'>"
                                f"{html.escape(self.keras_code)}\n{html.escape(fit)}</pre>")
 
+    # ---- the Play widget
+    def _on_play_value(self, change) -> None:
+        if self._quiet:
+            return
+        target = change["new"]
+        if self.play.from_browser:
+            target = self._checked_browser_target(target)
+            if target is None:
+                return
+        self.train_to(target)
+
+    def _checked_browser_target(self, target: int):
+        """The epoch to train to for a value that the browser sent, or ``None`` to ignore it.
+
+        The browser's value can be stale: a tick sent before a restart reached the page arrives after it,
+        and a kernel that was busy receives several ticks merged into one. A run therefore moves at most
+        two frames per message, and the Play widget is told where the run really is.
+        """
+        run, step, budget = self.run, self.play.step, self.controls["epochs"].value
+        if target == 0:  # the stop button, or play pressed at the budget (the browser replays from 0)
+            return 0
+        if target <= run.epoch:  # a tick from before a restart, or a repeat
+            if target != run.epoch:
+                self._show_epoch(run.epoch)
+            return None
+        target = min(target, run.epoch + 2 * step)
+        if budget - target < step:  # the browser stops one tick short of a budget that is not a multiple of the step
+            target = budget
+        return target
+
+    def _on_play_playing(self, change) -> None:
+        if self._quiet:
+            return
+        budget = self.controls["epochs"].value
+        if change["new"]:
+            self._paused = False
+        elif max(self.run.epoch, self.play.value) < budget and not self.run.diverged:
+            # the pause or the stop button; the browser also stops by itself at the budget (its last tick may
+            # arrive in the same message, so the Play's value counts as well)
+            self._paused = True
+        self._set_epoch_label()
+
     # ---- update
     def update(self, **v):
-        changed = set(v) if self._last is None else {k for k in v if v[k] != self._last[k]}
+        first = self._last is None
+        changed = set(v) if first else {k for k in v if v[k] != self._last[k]}
         self._last = dict(v)
-        self._train_n_button.description = f"Train {v['epochs']} epochs"
         if changed & set(_DATA_CONTROLS):
             self._new_data(v)
-        if changed & set(_DATA_CONTROLS + _ARCHITECTURE_CONTROLS):
-            self._new_network(v)
-            self.train(self._live_epochs(v))
-        elif changed & set(_TRAINING_CONTROLS):
-            if self.net.history.diverged:
-                self._new_network(v)
-            self.train(self._live_epochs(v))
+        if changed & set(_RESTART_CONTROLS):
+            self._new_run(v)
+            if not first:  # the first frame of the new run at once, so that the change is seen
+                self.run.train_to(min(self._first_frame_epochs(), v["epochs"]))
+            # animate the new run, unless the student paused (and not before anyone pressed play: the
+            # browser starts a Play widget only when playing changes)
+            done = self.run.diverged or self.run.epoch >= v["epochs"]
+            self._show_epoch(self.run.epoch, playing=not (first or self._paused or done))
+        if "epochs" in changed:
+            budget = v["epochs"]
+            reached_old_budget = self.run.epoch == self.play.max and not (self._paused or self.run.diverged)
+            with self._setting_play():
+                self.play.max = budget
+            if self.run.epoch > budget:  # go back to the network at the new budget
+                self.run.train_to(budget)
+                self._show_epoch(budget, playing=False)
+            elif reached_old_budget and self.run.epoch < budget and not first:
+                self._show_epoch(self.run.epoch, playing=True)  # continue the finished run
+            else:
+                self._show_epoch(self.run.epoch)
         if self.code_box.value:
             self.show_keras_code()
         self._draw(v)
+
+    def _set_epoch_label(self) -> None:
+        run, budget = self.run, self.controls["epochs"].value
+        if run.diverged:
+            state = "<span style='color:#b3261e'>diverged</span>"
+        elif run.epoch >= budget:
+            state = "done"
+        elif self.play.playing:
+            state = "training"
+        elif run.epoch == 0:
+            state = "press &#9654; to train"
+        else:
+            state = "paused"
+        self.epoch_label.value = f"<b>epoch {run.epoch} / {budget}</b> &nbsp;({state})"
+        self._step_button.disabled = run.epoch >= budget or run.diverged
 
     def _draw(self, v):
         X_train, y_train, X_test, y_test = self.data
@@ -266,25 +451,26 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         self.test_points.set_offsets(X_test)
         self.test_points.set_facecolor(colours[y_test])
 
-        epochs = np.arange(1, history.epochs + 1)
-        train_loss = np.asarray(history.train_loss, dtype=float)
-        test_loss = np.asarray(history.test_loss, dtype=float)
+        epochs = np.arange(history.epochs + 1)
+        train_loss = np.r_[self._initial_loss[0], history.train_loss]
+        test_loss = np.r_[self._initial_loss[1], history.test_loss]
         self.train_line.set_data(epochs, train_loss)
         self.test_line.set_data(epochs, test_loss)
         finite = np.r_[train_loss, test_loss]
         finite = finite[np.isfinite(finite)]
         high = min(finite.max(), 20.0) if finite.size else 1.0  # clipped cross-entropy never exceeds ~16
-        # limits on a coarse scale, so that most redraws reuse the cached background (see _render)
-        self.ax_loss.set_xlim(0, _nice_ceiling(max(history.epochs, 10)))
+        # the curves grow from left to right towards the budget; the loss axis on a coarse scale
+        self.ax_loss.set_xlim(0, v["epochs"])
         self.ax_loss.set_ylim(0, _nice_ceiling(max(high, 0.1)))
 
         if history.diverged:
             self.warning.set_text(f"Training diverged at epoch {history.diverged_epoch}:\n"
                                   f"the loss became NaN or infinite\n(learning rate {v['learning_rate']:.3g} "
-                                  "is too large).\nLower it (training restarts) or press Reset.")
+                                  "is too large).\nLower it: training restarts.")
             self.warning.set_visible(True)
         else:
             self.warning.set_visible(False)
+        self._set_epoch_label()
 
         sizes = net.layer_sizes
         if history.epochs and not history.diverged:
@@ -293,12 +479,10 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
                        f"{100 * history.test_accuracy[-1]:.0f}% (test)")
         elif history.diverged:
             numbers = (f"<span style='color:#b3261e'><b>Training diverged at epoch {history.diverged_epoch}</b>: the "
-                       "loss became NaN or infinite. Lower the learning rate (training restarts) or press Reset"
-                       "</span>")
+                       "loss became NaN or infinite. Lower the learning rate (training restarts)</span>")
         else:
             numbers = "epoch 0: untrained network (Glorot-uniform weights, zero biases)"
-        steps = -(-len(X_train) // v["batch_size"])
-        live_epochs = self._live_epochs(v)
+        steps = self._updates_per_epoch()
         self.set_readout(
             f"Layers {' &rarr; '.join(map(str, sizes))}: {net.count_params()} trainable parameters "
             f"(&Sigma; n<sub>in</sub>&middot;n<sub>out</sub> + n<sub>out</sub>). {len(X_train)} training and "
@@ -307,10 +491,7 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
             + (" Each point is one recording: the means over its frames of two MFCCs, standardized"
                + (f", plus Gaussian noise of standard deviation {v['noise']:g} (noise 0 shows the recordings' own "
                   "features)." if v["noise"] > 0 else ".") if v["dataset"] == "audio" else "")
-            + f"<br>{numbers}."
-            + (f" (Slider moves train at most {LIVE_UPDATES} updates, here "
-               f"{live_epochs} epochs, to stay responsive; the Train button runs all {v['epochs']}.)"
-               if live_epochs < v["epochs"] else ""))
+            + f"<br>{numbers}.")
 
 
 def _nice_ceiling(value: float) -> float:

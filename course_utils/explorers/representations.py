@@ -217,7 +217,7 @@ class FramingExplorer(Explorer):
             "block_size": selection_slider("block size W_f (samples)", BLOCK_SIZES, 1024),
             "hop": dropdown("hop H_f (fraction of W_f)", HOP_FRACTIONS, 0.5),
             "hop_size": slider("hop H_f in samples", 512, 1, 4096),
-            "position": slider("frame at (s)", 1.0, 0.0, DURATION, 0.01, readout_format=".2f"),
+            "position": slider("frame at (s)", 1.0, 0.0, DURATION, 0.01, readout_format=".3f"),
         }
 
     def build(self, fig):
@@ -277,6 +277,8 @@ class FramingExplorer(Explorer):
         n = len(y)
         frames = frame_signal(y, block_size, hop_size)
         count = frames.shape[0]
+        # one step of the slider (an arrow key) moves to the next frame: a step is one hop
+        self.controls["position"].step = hop_size / SR
         selected = int(min(count - 1, round(position * SR / hop_size)))
         start = selected * hop_size
 
