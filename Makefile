@@ -44,7 +44,7 @@ lab: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 # Every test: unit tests, notebooks under nbval (fast mode), and the real-browser test.
-test: $(STAMP) browser
+test: $(STAMP) $(LAB_OVERRIDES) browser
 	COURSE_FAST=1 $(BIN)/python -m pytest
 
 # Debian's Chromium for the browser test (Playwright drives it; it downloads no browser of its own).
@@ -59,7 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/widgets.py
 
 # What a student waits for in a real browser (JupyterLab + Chromium), next to the kernel's share.
-bench-browser: $(STAMP) browser
+bench-browser: $(STAMP) $(LAB_OVERRIDES) browser
 	COURSE_FAST=1 $(BIN)/python bench/browser.py
 
 clean-notebooks: $(STAMP)

@@ -24,7 +24,8 @@ Cross-cutting modules: :mod:`course_utils.data` (download-and-verify cache and l
 :mod:`course_utils.signals` (deterministic synthetic signals), :mod:`course_utils.widgets`
 (the slider framework and the registry ``EXPLORERS``), :mod:`course_utils.explorers` (one file of
 interactive explorers per topic), :mod:`course_utils.checks` (the result type of the "Your turn"
-checkers) and :mod:`course_utils.plotting` (plot helpers).
+checkers), :mod:`course_utils.plotting` (plot helpers) and :mod:`course_utils.tensorflow_logs` (keeps
+TensorFlow's C++ start-up lines out of the notebooks).
 
 Names used everywhere (one name per concept)
 --------------------------------------------
@@ -42,10 +43,13 @@ W_p                 ``patch_length``      patch length, in spectrogram frames
 H_p                 ``patch_hop``         distance between patch starts, in frames
 N_p                 ``n_patches``         number of patches
 C                   ``n_classes``         number of classes
-W^(l), b^(l)        ``weights``, ``biases``  trainable parameters of layer l
+K^(l) = W^(l)^T     ``weights[l-1]``      kernel of layer l: the transpose of the lecture's weight matrix
+                                          W^(l), shape (n_in, n_out), as Keras stores it (``MLP.weights``)
+b^(l)               ``biases[l-1]``       bias vector of layer l, shape (n_out,)
 z^(l), a^(l)        ``z``, ``a``          pre-activation and activation of layer l
-epsilon (training)  ``learning_rate``     step size of gradient descent
-epsilon (norm.)     ``eps``               small constant that keeps a division finite
+ε (varepsilon)      ``learning_rate``     learning rate: step size of gradient descent (notebooks 02, 05)
+ϵ (epsilon)         ``eps``               small constant that keeps a division finite (notebook 02)
+h                   ``h``                 step of a finite-difference derivative (notebook 05)
 ==================  ====================  =========================================
 
 Importing this package is cheap: TensorFlow, audiomentations and albumentations are imported

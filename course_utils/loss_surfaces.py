@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils.checks import Check, right, wrong
-from course_utils.mlp import _check_int, _check_learning_rate
+from course_utils.mlp import _as_number, _as_numbers, _check_int, _check_learning_rate
 
 __all__ = [
     "Surface",
@@ -132,7 +132,7 @@ def gradient_descent(surface, start, learning_rate: float, n_steps: int = 50) ->
     Args:
         surface: a :class:`Surface` or a key of :data:`SURFACES`.
         start: the starting point ``(p0, p1)``.
-        learning_rate: the step size epsilon (``> 0``).
+        learning_rate: the learning rate (the lecture's varepsilon), the step size (``> 0``).
         n_steps: number of updates (``>= 0``).
 
     Returns:
@@ -173,37 +173,70 @@ def line_fit_hessian() -> np.ndarray:
 # --------------------------------------------------------------------------------------------------
 # "Your turn" checkers
 
-#: One gradient step by hand: fit y = w x + b to two points with the MSE loss.
-GRADIENT_STEP_EXERCISE = {"x": (1.0, 2.0), "y": (3.0, 5.0), "theta": (1.0, 0.0), "learning_rate": 0.1}
+#: One gradient step by hand: fit y = w x + b to three points with the MSE loss. Three points, not two: with
+#: N = 2, forgetting the factor 2 of the derivative and summing instead of averaging would cancel out.
+GRADIENT_STEP_EXERCISE = {"x": (0.0, 1.0, 2.0), "y": (2.0, 3.0, 7.0), "theta": (1.0, 0.0), "learning_rate": 0.1}
 
 
-def gradient_step_solution(exercise=GRADIENT_STEP_EXERCISE) -> np.ndarray:
-    """Reference solution of :func:`check_gradient_step`: ``(w, b)`` after one step, shape ``(2,)``."""
+def _mse_gradient_sum(exercise) -> np.ndarray:
+    """``sum_i (w x_i + b - y_i) * (x_i, 1)``: the MSE gradient without its factor ``2 / N``."""
     x, y = np.array(exercise["x"]), np.array(exercise["y"])
     w, b = exercise["theta"]
     residual = w * x + b - y
-    grad = np.array([2 * np.mean(residual * x), 2 * np.mean(residual)])
-    return np.array(exercise["theta"]) - exercise["learning_rate"] * grad
+    return np.array([np.sum(residual * x), np.sum(residual)])
+
+
+def gradient_step_solution(exercise=GRADIENT_STEP_EXERCISE) -> np.ndarray:
+    """Reference solution of :func:`check_gradient_step`: ``(w, b)`` after one step, shape ``(2,)``.
+
+    The gradient of ``L = mean((w x + b - y)^2)`` is ``dL/dw = 2 mean(residual * x)``,
+    ``dL/db = 2 mean(residual)``; the step is ``theta - learning_rate * gradient``.
+    """
+    gradient = 2 / len(exercise["x"]) * _mse_gradient_sum(exercise)
+    return np.array(exercise["theta"]) - exercise["learning_rate"] * gradient
+
+
+def _close(values, expected) -> bool:
+    return bool(np.all(np.abs(values - expected) <= 1e-6 * (1 + np.abs(expected))))
 
 
 def check_gradient_step(answer) -> Check:
     """Exercise: the parameters ``(w, b)`` after one gradient-descent step on
-    :data:`GRADIENT_STEP_EXERCISE` (MSE of ``w x + b`` on two points)."""
-    if answer is None:
-        return wrong("replace None by your (w, b) after one step.")
-    try:
-        values = np.asarray(answer, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        return wrong(f"the answer should be two numbers (w, b), got {answer!r}.")
-    if values.shape != (2,):
-        return wrong(f"the answer should be two numbers (w, b), got {values.size}.")
+    :data:`GRADIENT_STEP_EXERCISE` (MSE of ``w x + b`` on three points).
+
+    Recognises the common slips: a step uphill, a gradient without the factor 2, a sum over the points
+    instead of the mean, and both of the last two. Never raises, whatever ``answer`` is.
+    """
+    values = _as_numbers(answer, ("w", "b"))
+    if isinstance(values, Check):
+        return values
+    ex = GRADIENT_STEP_EXERCISE
     expected = gradient_step_solution()
-    if np.allclose(values, expected, atol=1e-6):
+    theta, rate, n = np.array(ex["theta"]), ex["learning_rate"], len(ex["x"])
+    if _close(values, expected):
         return right(f"(w, b) = ({expected[0]:g}, {expected[1]:g}): the loss went down from "
-                     f"{_pair_loss(GRADIENT_STEP_EXERCISE['theta']):g} to {_pair_loss(expected):g}.")
-    theta = np.array(GRADIENT_STEP_EXERCISE["theta"])
-    if np.allclose(values, 2 * theta - expected, atol=1e-6):
-        return wrong("you stepped uphill: subtract learning_rate times the gradient.")
+                     f"{_pair_loss(ex['theta']):g} to {_pair_loss(expected):g}.")
+    gradient_sum = _mse_gradient_sum(ex)
+    slips = [
+        (theta + rate * 2 / n * gradient_sum,
+         "you stepped uphill: subtract learning_rate times the gradient (theta - learning_rate * gradient)."),
+        (theta - rate / n * gradient_sum,
+         "your gradient is half the right one: the derivative of residual^2 is 2 * residual * (its derivative), "
+         "so dL/dw = 2 mean(residual * x) and dL/db = 2 mean(residual)."),
+        (theta - rate * 2 * gradient_sum,
+         f"your gradient is {n} times too large: you summed over the {n} points. The MSE is a mean, so is its "
+         f"gradient: divide the sum by N = {n}."),
+        (theta - rate * gradient_sum,
+         f"you left out the factor 2 and summed over the points instead of averaging: dL/dw = "
+         f"(2 / N) sum(residual * x) with N = {n}."),
+    ]
+    for candidate, hint in slips:
+        if _close(values, candidate):
+            return wrong(hint)
+    if _close(values[0], expected[0]):
+        return wrong("w is right; check b: dL/db = 2 mean(residual), without the factor x.")
+    if _close(values[1], expected[1]):
+        return wrong("b is right; check w: dL/dw = 2 mean(residual * x).")
     return wrong("compute the residuals w x + b - y, then dL/dw = 2 mean(residual * x) and "
                  "dL/db = 2 mean(residual), then theta - learning_rate * gradient.")
 
@@ -220,14 +253,13 @@ LEARNING_RATE_EXERCISE = {"surface": "line fit (convex)", "start": (-1.0, 2.0), 
 
 def check_learning_rate(answer) -> Check:
     """Exercise: a learning rate with which gradient descent on the line fit converges within
-    ``LEARNING_RATE_EXERCISE["n_steps"]`` steps (loss within ``tolerance`` of the minimum)."""
+    ``LEARNING_RATE_EXERCISE["n_steps"]`` steps (loss within ``tolerance`` of the minimum). Never raises."""
     if answer is None:
         return wrong("replace None by a learning rate, e.g. 0.001.")
-    try:
-        learning_rate = float(answer)
-    except (TypeError, ValueError):
-        return wrong(f"the learning rate should be a number, got {answer!r}.")
-    if not (math.isfinite(learning_rate) and learning_rate > 0):
+    learning_rate = _as_number(answer, "the learning rate")
+    if isinstance(learning_rate, Check):
+        return learning_rate
+    if learning_rate <= 0:
         return wrong("a learning rate must be positive (a negative one climbs uphill).")
     ex = LEARNING_RATE_EXERCISE
     best = _line_minimum_loss()

@@ -11,23 +11,28 @@ every number with Keras/TensorFlow. This module holds the network:
 * :class:`TrainingRun`: one network trained on fixed data with fixed settings, which can be moved to
   any epoch (forward by training, backward by rewinding to a saved state); the playground animates it.
 * :func:`numerical_gradients` (finite differences) and :func:`keras_gradients` (TensorFlow's
-  ``GradientTape``) to check backpropagation.
-* :func:`count_params`, :func:`layer_sizes_for` and the "Your turn" checker :func:`check_param_count`.
+  ``GradientTape``) to check backpropagation; :func:`keras_timer` to see where Keras's training time goes.
+* :func:`count_params`, :func:`layer_sizes_for` and the "Your turn" checkers :func:`check_param_count`
+  (parameters), :func:`check_backprop_gradients` (backpropagation by hand), :func:`check_update_count`
+  (epochs and mini-batches) and :func:`check_bias_variance` (diagnosing bias and variance), each with its
+  reference solution.
 
 The notebook's other two topics have their own modules: :mod:`course_utils.playground_data` (the
 two-feature datasets, including one of real recordings) and :mod:`course_utils.loss_surfaces` (gradient
 descent on two-parameter loss surfaces, and its checkers).
 
 Conventions (the same as Keras): a batch of inputs is a matrix ``X`` of shape ``(n_examples, n_inputs)``
-with one example per **row**, so layer l computes ``Z = A_prev @ W + b`` with ``W`` of shape
-``(n_inputs_of_layer, n_units)`` (Keras's *kernel*). For one example as a column vector ``a`` this is
-``z = W^T a + b``; the lecture writes it as ``z^(l) = W^(l) a^(l-1) + b^(l)``, where its weight matrix
-``W^(l)``, of shape ``(n_units, n_inputs_of_layer)``, is the transpose of the kernel.
+with one example per **row**, so layer l computes ``Z = A_prev @ K + b`` with the *kernel* ``K`` of shape
+``(n_in, n_out)``, as Keras stores it. The lecture writes one example as a column,
+``z^(l) = W^(l) a^(l-1) + b^(l)``, with the weight matrix ``W^(l)`` of shape ``(n_out, n_in)`` (row j holds
+unit j's weights): the kernel is its transpose, ``K^(l) = W^(l)^T``. :attr:`MLP.weights` holds the kernels:
+``weights[l - 1]`` is ``K^(l)`` of layer l (1-based), never ``W^(l)`` itself.
 """
 
 from __future__ import annotations
 
 import math
+import reprlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +46,7 @@ from course_utils.activations import (
     softmax,
     softmax_crossentropy_gradient,
 )
-from course_utils.checks import Check, check_number, wrong
+from course_utils.checks import Check, as_number, check_number, right, wrong
 
 __all__ = [
     "HIDDEN_ACTIVATIONS",
@@ -53,7 +58,18 @@ __all__ = [
     "layer_sizes_for",
     "numerical_gradients",
     "keras_gradients",
+    "keras_timer",
     "check_param_count",
+    "BACKPROP_EXERCISE",
+    "backprop_solution",
+    "check_backprop_gradients",
+    "UPDATE_COUNT_EXERCISE",
+    "update_count_solution",
+    "check_update_count",
+    "BIAS_VARIANCE_EXERCISE",
+    "DIAGNOSES",
+    "bias_variance_solution",
+    "check_bias_variance",
 ]
 
 #: Activations allowed in hidden layers (names as in Keras).
@@ -160,9 +176,9 @@ class History:
 class MLP:
     """A dense feed-forward network in NumPy, written to be read.
 
-    Layer ``l`` (1-based, ``L`` layers in total) computes for a batch ``A0 = X``::
+    Layer ``l`` (1-based, ``L`` layers in total) computes for a batch ``A[0] = X``::
 
-        Z[l] = A[l-1] @ W[l] + b[l]        # shape (n_examples, layer_sizes[l])
+        Z[l] = A[l-1] @ K[l] + b[l]        # shape (n_examples, layer_sizes[l]); K[l] = weights[l - 1]
         A[l] = f[l](Z[l])
 
     with the hidden activation for ``l < L`` and the output activation for ``l = L``.
@@ -176,9 +192,12 @@ class MLP:
         dtype: ``np.float64`` (default; needed for finite-difference checks) or ``np.float32``.
 
     Attributes:
-        weights: list of arrays, ``weights[i]`` has shape ``(layer_sizes[i], layer_sizes[i+1])``
-            (Keras's ``kernel``), initialized Glorot-uniform as in Keras.
-        biases: list of arrays, ``biases[i]`` has shape ``(layer_sizes[i+1],)``, initialized to zero.
+        weights: the kernels, one array per layer: ``weights[l - 1]`` is layer l's kernel
+            ``K^(l) = W^(l)^T``, the **transpose** of the lecture's weight matrix, of shape
+            ``(n_in, n_out) = (layer_sizes[l - 1], layer_sizes[l])``, as Keras stores it (a ``Dense``
+            layer's ``kernel``); initialized Glorot-uniform as in Keras.
+        biases: ``biases[l - 1]`` is layer l's bias vector ``b^(l)``, shape ``(layer_sizes[l],)``,
+            initialized to zero.
         history: the :class:`History` of all :meth:`fit` calls since creation.
 
     Example:
@@ -230,7 +249,7 @@ class MLP:
 
     def count_params(self) -> int:
         """Number of trainable parameters (weights and biases), as Keras's ``count_params()``."""
-        return sum(W.size + b.size for W, b in zip(self.weights, self.biases))
+        return sum(K.size + b.size for K, b in zip(self.weights, self.biases))
 
     def __repr__(self) -> str:
         return (f"MLP(layer_sizes={self.layer_sizes}, hidden_activation={self.hidden_activation!r}, "
@@ -240,7 +259,7 @@ class MLP:
     def copy(self) -> MLP:
         """An independent copy (weights, history and random state)."""
         twin = MLP(self.layer_sizes, self.hidden_activation, self.output_activation, seed=self.seed, dtype=self.dtype)
-        twin.weights = [W.copy() for W in self.weights]
+        twin.weights = [K.copy() for K in self.weights]
         twin.biases = [b.copy() for b in self.biases]
         twin._rng = np.random.default_rng()
         twin._rng.bit_generator.state = self._rng.bit_generator.state
@@ -285,8 +304,8 @@ class MLP:
     def _forward(self, a: np.ndarray) -> tuple[list, list]:
         last = len(self.weights) - 1
         zs, activations = [], [a]
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ W + b
+        for i, (K, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ K + b
             a = self._output(z) if i == last else self._f(z)
             zs.append(z)
             activations.append(a)
@@ -334,8 +353,9 @@ class MLP:
         return float(np.mean((y_pred - y_true) ** 2))
 
     def l2_penalty(self, l2: float) -> float:
-        """The L2 term ``l2 * sum_l ||W[l]||^2`` (weights only, no biases; Keras's ``L2(l2)``)."""
-        return float(l2) * float(sum(np.sum(W * W) for W in self.weights)) if l2 else 0.0
+        """The L2 term ``l2 * sum_l ||K[l]||^2``, the sum of all squared kernel entries (no biases; Keras's
+        ``L2(l2)``; the same for ``W^(l)``, whose entries are the same numbers)."""
+        return float(l2) * float(sum(np.sum(K * K) for K in self.weights)) if l2 else 0.0
 
     def loss(self, X, y, l2: float = 0.0) -> float:
         """The training objective: the batch-mean loss of the output activation's pairing
@@ -381,12 +401,13 @@ class MLP:
         Going from the last layer to the first, with ``delta[l] = dL/dZ[l]`` (shape ``(n_examples,
         layer_sizes[l])``)::
 
-            dL/dW[l] = A[l-1].T @ delta[l] + 2 * l2 * W[l]
+            dL/dK[l] = A[l-1].T @ delta[l] + 2 * l2 * K[l]      # shape (n_in, n_out), like K[l]
             dL/db[l] = sum over examples of delta[l]
-            delta[l-1] = (delta[l] @ W[l].T) * f'(Z[l-1])
+            delta[l-1] = (delta[l] @ K[l].T) * f'(Z[l-1])
 
         Returns:
-            ``(weight_gradients, bias_gradients)``, lists shaped like :attr:`weights` and :attr:`biases`.
+            ``(weight_gradients, bias_gradients)``, lists shaped like :attr:`weights` (kernels) and
+            :attr:`biases`.
         """
         X = self._inputs(X)
         y = self._targets(y, len(X))
@@ -424,9 +445,9 @@ class MLP:
         zs, activations = self._forward(X)
         batch_loss = self._data_loss(y, activations[-1]) if with_loss else math.nan
         weight_grads, bias_grads = self._backward(y, zs, activations, l2)
-        for W, b, dW, db in zip(self.weights, self.biases, weight_grads, bias_grads):
-            dW *= learning_rate
-            W -= dW
+        for K, b, dK, db in zip(self.weights, self.biases, weight_grads, bias_grads):
+            dK *= learning_rate
+            K -= dK
             db *= learning_rate
             b -= db
         return batch_loss
@@ -443,7 +464,8 @@ class MLP:
             X: training inputs, shape ``(n_examples, n_inputs)``.
             y: training targets, shape ``(n_examples,)`` or ``(n_examples, n_outputs)``.
             epochs: number of passes over the training set (``>= 0``).
-            learning_rate: the step size epsilon of gradient descent (``> 0``).
+            learning_rate: the learning rate (the lecture's varepsilon), the step size of gradient
+                descent (``> 0``).
             batch_size: examples per update (``>= 1``; larger than the training set means full batch).
             l2: weight of the L2 penalty on the weights (``>= 0``).
             test_data: optional ``(X_test, y_test)``, evaluated after every epoch.
@@ -487,7 +509,7 @@ class MLP:
                     history.test_loss.append(self._data_loss(y_test, out_test))
                     if classify:
                         history.test_accuracy.append(self._accuracy_from_output(out_test, y_test))
-                if not (math.isfinite(history.train_loss[-1]) and all(np.isfinite(W).all() for W in self.weights)):
+                if not (math.isfinite(history.train_loss[-1]) and all(np.isfinite(K).all() for K in self.weights)):
                     history.diverged = True
                     history.diverged_epoch = history.epochs
                     break
@@ -547,11 +569,11 @@ class MLP:
         dense = _dense_layers(model)
         if len(dense) != self.n_layers:
             raise ValueError(f"the Keras model has {len(dense)} Dense layers, this MLP has {self.n_layers}")
-        for layer, W, b in zip(dense, self.weights, self.biases):
+        for layer, K, b in zip(dense, self.weights, self.biases):
             kernel, bias = layer.get_weights()
-            if kernel.shape != W.shape or bias.shape != b.shape:
-                raise ValueError(f"layer {layer.name!r} has kernel shape {kernel.shape}, the MLP has {W.shape}")
-            layer.set_weights([W.astype(kernel.dtype), b.astype(bias.dtype)])
+            if kernel.shape != K.shape or bias.shape != b.shape:
+                raise ValueError(f"layer {layer.name!r} has kernel shape {kernel.shape}, the MLP has {K.shape}")
+            layer.set_weights([K.astype(kernel.dtype), b.astype(bias.dtype)])
 
     @classmethod
     def from_keras(cls, model, *, seed: int = 0, dtype=np.float64) -> MLP:
@@ -628,13 +650,13 @@ class TrainingRun:
 
     def _state(self):
         net = self.net
-        return ([W.copy() for W in net.weights], [b.copy() for b in net.biases], net._rng.bit_generator.state,
+        return ([K.copy() for K in net.weights], [b.copy() for b in net.biases], net._rng.bit_generator.state,
                 [len(curve) for curve in self._curves()])
 
     def _restore(self, epoch: int) -> None:
         weights, biases, rng_state, lengths = self._saved[epoch]
         net = self.net
-        net.weights = [W.copy() for W in weights]
+        net.weights = [K.copy() for K in weights]
         net.biases = [b.copy() for b in biases]
         net._rng.bit_generator.state = rng_state
         for curve, length in zip(self._curves(), lengths):
@@ -677,17 +699,18 @@ def _dense_layers(model) -> list:
 # --------------------------------------------------------------------------------------------------
 # Checking gradients
 
-def numerical_gradients(net: MLP, X, y, l2: float = 0.0, eps: float = 1e-6) -> tuple[list, list]:
-    """Central finite differences ``(L(theta + eps) - L(theta - eps)) / (2 eps)`` for every parameter.
+def numerical_gradients(net: MLP, X, y, l2: float = 0.0, h: float = 1e-6) -> tuple[list, list]:
+    """Central finite differences ``(L(theta + h) - L(theta - h)) / (2 h)`` for every parameter.
 
-    Slow (two forward passes per parameter) and only as exact as ``eps`` allows: use float64 and small
-    networks. It is the independent reference that :meth:`MLP.gradients` is checked against.
+    Slow (two forward passes per parameter) and only as exact as the step ``h`` allows: use float64 and
+    small networks. It is the independent reference that :meth:`MLP.gradients` is checked against.
+    (The step is ``h`` as in the notebook, not ``eps``: that name is the normalization constant.)
 
     Returns:
         ``(weight_gradients, bias_gradients)`` shaped like ``net.weights`` and ``net.biases``.
     """
-    if not (isinstance(eps, (int, float)) and eps > 0):
-        raise ValueError(f"eps must be a positive number, got {eps!r}")
+    if isinstance(h, bool) or not (isinstance(h, (int, float)) and h > 0):
+        raise ValueError(f"h must be a positive number, got {h!r}")
     result = []
     for params in (net.weights, net.biases):
         grads = []
@@ -696,12 +719,12 @@ def numerical_gradients(net: MLP, X, y, l2: float = 0.0, eps: float = 1e-6) -> t
             flat, gflat = p.reshape(-1), g.reshape(-1)
             for k in range(flat.size):
                 original = flat[k]
-                flat[k] = original + eps
+                flat[k] = original + h
                 up = net.loss(X, y, l2)
-                flat[k] = original - eps
+                flat[k] = original - h
                 down = net.loss(X, y, l2)
                 flat[k] = original
-                gflat[k] = (up - down) / (2 * eps)
+                gflat[k] = (up - down) / (2 * h)
             grads.append(g)
         result.append(grads)
     return result[0], result[1]
@@ -710,7 +733,7 @@ def numerical_gradients(net: MLP, X, y, l2: float = 0.0, eps: float = 1e-6) -> t
 def keras_gradients(model, X, y, l2: float = 0.0) -> tuple[float, list, list]:
     """TensorFlow's loss and gradients for a Keras model built by :meth:`MLP.to_keras`.
 
-    The loss is the model's compiled loss function (batch mean) plus ``l2 * sum ||W||^2``, differentiated
+    The loss is the model's compiled loss function (batch mean) plus ``l2 * sum ||K||^2`` (the kernels), differentiated
     with ``tf.GradientTape``.
 
     Returns:
@@ -741,8 +764,90 @@ def keras_gradients(model, X, y, l2: float = 0.0) -> tuple[float, list, list]:
     return float(loss.numpy()), grads[0::2], grads[1::2]
 
 
+def keras_timer():
+    """A Keras callback that times ``fit``: every epoch, every training batch and every validation pass.
+
+    Notebook 05 uses it to show where Keras's time goes for a tiny network: the first training batch and
+    the first validation pass trace their steps into TensorFlow graphs (once per model), and every epoch
+    has a fixed cost beyond its batches.
+
+    Returns:
+        A ``keras.callbacks.Callback`` for ``model.fit(..., callbacks=[timer])``. After the fit, its lists
+        ``epoch_ms`` (one entry per epoch, validation included), ``batch_ms`` (one per training batch, in
+        order) and ``validation_ms`` (one per validation pass) hold wall times in milliseconds.
+    """
+    import time
+
+    import keras
+
+    class KerasTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.epoch_ms, self.batch_ms, self.validation_ms = [], [], []
+            self._started = {}
+
+        def _start(self, what):
+            self._started[what] = time.perf_counter()
+
+        def _stop(self, what, into):
+            into.append(1000 * (time.perf_counter() - self._started.pop(what)))
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start("epoch")
+
+        def on_epoch_end(self, epoch, logs=None):
+            self._stop("epoch", self.epoch_ms)
+
+        def on_train_batch_begin(self, batch, logs=None):
+            self._start("batch")
+
+        def on_train_batch_end(self, batch, logs=None):
+            self._stop("batch", self.batch_ms)
+
+        def on_test_begin(self, logs=None):
+            self._start("validation")
+
+        def on_test_end(self, logs=None):
+            self._stop("validation", self.validation_ms)
+
+    return KerasTimer()
+
+
 # --------------------------------------------------------------------------------------------------
-# "Your turn" checker
+# "Your turn" checkers (each never raises, whatever the answer)
+
+def _as_number(answer, name: str):
+    """:func:`course_utils.checks.as_number`, with a short hint for an answer too long to print in full."""
+    value = as_number(answer, name=name)
+    if isinstance(value, Check) and len(value.message) > 300:
+        return wrong(f"{name} should be one finite number, got {reprlib.repr(answer)}.")
+    return value
+
+
+def _as_numbers(answer, names):
+    """``answer`` as a float array of ``len(names)`` finite numbers, or a :class:`Check` that says why not.
+
+    ``names`` says what each number is (for the hints); never raises.
+    """
+    wanted = f"({', '.join(names)})"
+    if answer is None:
+        return wrong(f"replace None by your {wanted}.")
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, (list, tuple, np.ndarray)):
+        return wrong(f"the answer should be {len(names)} numbers in brackets, {wanted}, got {reprlib.repr(answer)}.")
+    try:
+        items = list(np.asarray(answer, dtype=object).reshape(-1))
+    except (TypeError, ValueError):
+        return wrong(f"the answer should be {len(names)} numbers in brackets, {wanted}, got {reprlib.repr(answer)}.")
+    if len(items) != len(names):
+        return wrong(f"the answer should be {len(names)} numbers, {wanted}, got {len(items)}.")
+    values = []
+    for item, name in zip(items, names):
+        value = _as_number(item, name)
+        if isinstance(value, Check):
+            return value
+        values.append(value)
+    return np.array(values)
+
 
 def check_param_count(answer, layer_sizes=(13, 32, 16, 10)) -> Check:
     """Exercise: count the trainable parameters of a dense network with these layer sizes.
@@ -752,11 +857,227 @@ def check_param_count(answer, layer_sizes=(13, 32, 16, 10)) -> Check:
     expected = count_params(layer_sizes)
     if answer is None:
         return wrong("replace None by your count of weights plus biases.")
+    value = _as_number(answer, "the number of parameters")
+    if isinstance(value, Check):
+        return value
     weights_only = sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
     hint = "Each layer has n_in * n_out weights plus n_out biases."
-    try:
-        if float(answer) == weights_only:
-            hint = "That counts the weights only: every unit also has a bias."
-    except (TypeError, ValueError):
-        pass
-    return check_number(answer, expected, name="the number of parameters", rel_tol=0, abs_tol=0.5, hint=hint)
+    if value == weights_only:
+        hint = "That counts the weights only: every unit also has a bias."
+    return check_number(value, expected, name="the number of parameters", rel_tol=0, abs_tol=0.5, hint=hint)
+
+
+#: Backpropagation by hand: the network ``y_hat = w2 * relu(w1 * x + b1) + b2`` (one input, one hidden ReLU
+#: unit, one linear output) and the mean squared error over three examples. The third example's hidden unit
+#: is off (pre-activation below 0), so forgetting the ReLU's derivative changes the answer.
+BACKPROP_EXERCISE = {"x": (1.0, 2.0, -1.0), "y": (1.0, 3.0, 1.0), "w1": 1.0, "b1": 0.0, "w2": 2.0, "b2": 0.0}
+
+
+def _backprop_terms(exercise) -> dict:
+    """Forward and backward pass of :data:`BACKPROP_EXERCISE`, step by step (arrays over the examples)."""
+    x, y = np.array(exercise["x"]), np.array(exercise["y"])
+    z = exercise["w1"] * x + exercise["b1"]
+    h = np.maximum(z, 0.0)
+    residual = exercise["w2"] * h + exercise["b2"] - y
+    dl_dyhat = 2 * residual / len(x)  # L = mean(residual^2)
+    return {"x": x, "z": z, "h": h, "residual": residual, "dl_dyhat": dl_dyhat,
+            "dl_dz": dl_dyhat * exercise["w2"] * (z > 0)}  # one layer back: times w2, times relu'(z)
+
+
+def backprop_solution(exercise=BACKPROP_EXERCISE) -> np.ndarray:
+    """Reference solution of :func:`check_backprop_gradients`: ``(dL/dw2, dL/dw1)``, shape ``(2,)``.
+
+    Output layer: ``dL/dw2 = sum_i dL/dy_hat_i * h_i`` with ``dL/dy_hat_i = 2 (y_hat_i - y_i) / N``.
+    One layer back: ``dL/dz_i = dL/dy_hat_i * w2 * relu'(z_i)`` and ``dL/dw1 = sum_i dL/dz_i * x_i``.
+    """
+    t = _backprop_terms(exercise)
+    return np.array([np.sum(t["dl_dyhat"] * t["h"]), np.sum(t["dl_dz"] * t["x"])])
+
+
+def check_backprop_gradients(answer) -> Check:
+    """Exercise: ``(dL/dw2, dL/dw1)`` of :data:`BACKPROP_EXERCISE`, by the chain rule.
+
+    Recognises the common slips: no factor 2, a sum over the examples instead of the mean (and both), the
+    wrong sign of the residual, the ReLU's derivative left out, ``w2`` left out of the backward step, and
+    ``z`` used in place of ``relu(z)``.
+    """
+    ex = BACKPROP_EXERCISE
+    got = _as_numbers(answer, ("dL/dw2", "dL/dw1"))
+    if isinstance(got, Check):
+        return got
+    expected = backprop_solution()
+    n = len(ex["x"])
+    t = _backprop_terms(ex)
+
+    def close(a, b) -> bool:
+        return bool(np.all(np.abs(np.asarray(a) - b) <= 0.005 + 1e-6 * np.abs(b)))  # two decimals are enough
+
+    if close(got, expected):
+        return right(f"dL/dw2 = {expected[0]:g} and dL/dw1 = {expected[1]:g}. The residuals are "
+                     f"{np.round(t['residual'], 4).tolist()}; the third example's hidden unit is off "
+                     f"(z = {t['z'][2]:g} < 0), so it adds nothing to dL/dw1.")
+    slips = [
+        (expected / 2, "both values are half the right ones: the derivative of residual^2 is "
+                       "2 * residual, so dL/dy_hat_i = 2 (y_hat_i - y_i) / N."),
+        (expected * n, f"both values are {n} times too large: you summed over the {n} examples. The loss is "
+                       f"a mean, so dL/dy_hat_i = 2 (y_hat_i - y_i) / N with N = {n}."),
+        (expected * n / 2, f"you left out the factor 2 and summed instead of averaging: "
+                           f"dL/dy_hat_i = 2 (y_hat_i - y_i) / N with N = {n}."),
+        (-expected, "the signs are flipped: the residual is y_hat - y (prediction minus target)."),
+    ]
+    for candidate, hint in slips:
+        if close(got, candidate):
+            return wrong(hint)
+    if close(got[0], expected[0]):
+        no_relu_derivative = np.sum(t["dl_dyhat"] * ex["w2"] * t["x"])
+        no_w2 = np.sum(t["dl_dyhat"] * (t["z"] > 0) * t["x"])
+        if close(got[1], no_relu_derivative):
+            return wrong("dL/dw2 is right. In dL/dw1 you left out the ReLU's derivative: relu'(z) is 0 where "
+                         "z < 0, so an example whose hidden unit is off adds nothing.")
+        if close(got[1], no_w2):
+            return wrong("dL/dw2 is right. Going one layer back, multiply by the weight w2 that connects "
+                         "the hidden unit to the output: dL/dz_i = dL/dy_hat_i * w2 * relu'(z_i).")
+        return wrong("dL/dw2 is right. For dL/dw1 go one layer back: dL/dz_i = dL/dy_hat_i * w2 * relu'(z_i), "
+                     "then dL/dw1 = sum_i dL/dz_i * x_i.")
+    if close(got[0], np.sum(t["dl_dyhat"] * t["z"])):
+        return wrong("in dL/dw2 use the hidden unit's output h = relu(z), not its input z.")
+    return wrong("compute the forward pass first (z = w1 x + b1, h = relu(z), y_hat = w2 h + b2), then "
+                 "dL/dy_hat_i = 2 (y_hat_i - y_i) / N, dL/dw2 = sum_i dL/dy_hat_i * h_i, and one layer back "
+                 "dL/dz_i = dL/dy_hat_i * w2 * relu'(z_i), dL/dw1 = sum_i dL/dz_i * x_i.")
+
+
+#: Epochs and mini-batches: how many updates does training with these settings make?
+UPDATE_COUNT_EXERCISE = {"n_train": 1000, "batch_size": 32, "epochs": 5}
+
+
+def update_count_solution(exercise=UPDATE_COUNT_EXERCISE) -> int:
+    """Reference solution of :func:`check_update_count`: ``epochs * ceil(n_train / batch_size)``.
+
+    Every epoch shuffles the training set and cuts it into batches; the last batch of an epoch is smaller
+    when ``batch_size`` does not divide ``n_train`` (as in :meth:`MLP.fit` and Keras's ``fit``).
+    """
+    return exercise["epochs"] * math.ceil(exercise["n_train"] / exercise["batch_size"])
+
+
+def check_update_count(answer) -> Check:
+    """Exercise: the number of gradient-descent updates of :data:`UPDATE_COUNT_EXERCISE`."""
+    ex = UPDATE_COUNT_EXERCISE
+    n, batch, epochs = ex["n_train"], ex["batch_size"], ex["epochs"]
+    expected = update_count_solution()
+    if answer is None:
+        return wrong("replace None by the number of updates.")
+    value = _as_number(answer, "the number of updates")
+    if isinstance(value, Check):
+        return value
+    per_epoch = math.ceil(n / batch)
+    if value == expected:
+        last = n - (per_epoch - 1) * batch
+        return right(f"each epoch makes ceil({n} / {batch}) = {per_epoch} updates ({per_epoch - 1} batches of "
+                     f"{batch} and a last one of {last}), so {epochs} epochs make {expected}.")
+    hints = {
+        epochs * (n // batch): f"{n} / {batch} is not a whole number: the examples left over form a last, "
+                               "smaller batch in every epoch, which is one more update.",
+        per_epoch: f"that is one epoch; training runs {epochs} of them.",
+        n * epochs: "that counts examples seen, not updates: each update uses a whole batch.",
+        n: "that counts examples, not updates: each update uses a whole batch.",
+        epochs: f"one update per epoch is full-batch gradient descent; here each epoch is cut into batches of {batch}.",
+    }
+    for candidate, hint in hints.items():
+        if value == candidate:
+            return wrong(hint)
+    if math.floor(n * epochs / batch) <= value <= math.ceil(n * epochs / batch):
+        return wrong("batches do not run across epochs: every epoch reshuffles and starts a new first batch, "
+                     "so count the updates of one epoch and multiply.")
+    if not value.is_integer():
+        return wrong("a number of updates is a whole number: how many batches does one epoch have?")
+    return wrong(f"one epoch is one pass over the {n} examples in batches of {batch}; count the batches of one "
+                 "epoch (the last may be smaller), then multiply by the number of epochs.")
+
+
+#: Diagnosing bias and variance: the training and test error of four trained networks, and the rule of
+#: thumb of notebook 05 (a training error above ``high_error`` means high bias; a test error more than
+#: ``large_gap`` above the training error means high variance).
+BIAS_VARIANCE_EXERCISE = {
+    "errors": {"A": (0.25, 0.27), "B": (0.00, 0.13), "C": (0.07, 0.15), "D": (0.20, 0.36)},
+    "high_error": 0.1,
+    "large_gap": 0.1,
+}
+#: The diagnoses :func:`check_bias_variance` accepts, and the words it understands for each.
+DIAGNOSES = {
+    "bias": ("bias", "high bias", "underfits", "underfit", "underfitting"),
+    "variance": ("variance", "high variance", "overfits", "overfit", "overfitting"),
+    "both": ("both", "bias and variance", "high bias and high variance"),
+    "neither": ("neither", "none", "fits", "fine", "good", "ok"),
+}
+_REMEDIES = {
+    "bias": "try a larger network or longer training",
+    "variance": "try more training data, an L2 penalty or a smaller network",
+    "both": "try a larger network first, then more data or a penalty",
+    "neither": "no change needed; the error left may be noise in the data",
+}
+
+
+def bias_variance_solution(exercise=BIAS_VARIANCE_EXERCISE) -> dict:
+    """Reference solution of :func:`check_bias_variance`: ``{model: "bias" | "variance" | "both" | "neither"}``."""
+    result = {}
+    for model, (train_error, test_error) in exercise["errors"].items():
+        bias = train_error > exercise["high_error"]
+        variance = test_error - train_error > exercise["large_gap"]
+        result[model] = {(True, True): "both", (True, False): "bias", (False, True): "variance",
+                         (False, False): "neither"}[(bias, variance)]
+    return result
+
+
+def _diagnosis(word):
+    if not isinstance(word, str):
+        return None
+    word = " ".join(word.lower().replace("_", " ").replace("-", " ").split())
+    for diagnosis, words in DIAGNOSES.items():
+        if word in words:
+            return diagnosis
+    return None
+
+
+def check_bias_variance(answer) -> Check:
+    """Exercise: the diagnosis of each network of :data:`BIAS_VARIANCE_EXERCISE`, as a dict such as
+    ``{"A": "bias", "B": ..., "C": ..., "D": ...}`` with ``"bias"``, ``"variance"``, ``"both"`` or
+    ``"neither"``."""
+    ex = BIAS_VARIANCE_EXERCISE
+    expected = bias_variance_solution()
+    models = list(expected)
+    if answer is None:
+        return wrong('replace None by a dict with a diagnosis for every network: '
+                     '{"A": ..., "B": ..., "C": ..., "D": ...}.')
+    if not isinstance(answer, dict):
+        return wrong(f"the answer should be a dict from model name to diagnosis, got {type(answer).__name__}.")
+    keys = {str(k).strip().upper(): v for k, v in answer.items()}
+    missing = [m for m in models if m not in keys]
+    if missing:
+        return wrong(f"give a diagnosis for every model: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                     "missing.")
+    for model in models:
+        given = _diagnosis(keys[model])
+        if given is None:
+            return wrong(f"the diagnosis of {model} should be one of {list(DIAGNOSES)}, "
+                         f"got {reprlib.repr(keys[model])}.")
+        if given == expected[model]:
+            continue
+        train_error, test_error = ex["errors"][model]
+        gap = test_error - train_error
+        bias = train_error > ex["high_error"]
+        variance = gap > ex["large_gap"]
+        if given in ("bias", "both") and not bias:
+            return wrong(f"{model}: bias shows in the training error, and {model}'s is only {train_error:.2f} "
+                         f"(high means above {ex['high_error']:g}).")
+        if given in ("variance", "both") and not variance:
+            return wrong(f"{model}: variance shows in the gap between test and training error, and {model}'s gap is "
+                         f"only {gap:.2f}; some gap is normal.")
+        if bias and given in ("variance", "neither"):
+            return wrong(f"{model}: look at its training error, {train_error:.2f}. It does not even fit its training "
+                         "data.")
+        return wrong(f"{model}: compare its test error with its training error; the gap is {gap:.2f} "
+                     f"(large means above {ex['large_gap']:g}).")
+    best = min(ex["errors"], key=lambda m: ex["errors"][m][1])
+    return right("; ".join(f"{m}: {expected[m]} ({_REMEDIES[expected[m]]})" for m in models)
+                 + f". {best} has the lowest test error of the four, with the diagnosis '{expected[best]}': the "
+                   "diagnosis says what to change next, not which model to keep (a validation error decides that).")

@@ -4,7 +4,11 @@ Notebook: ``05_training_an_mlp.ipynb`` (the playground, and the training example
 
 * :func:`make_dataset`: circle, XOR, Gaussian blobs, spiral (as in TensorFlow Playground), and ``"audio"``,
   two MFCC means of real FSDD recordings (:func:`audio_features`);
-* :func:`train_test_split`: a seeded shuffle and split.
+* :func:`train_test_split`: a seeded shuffle and split;
+* :func:`make_split`: both in one, what the playground uses. For ``"audio"`` it standardizes the features
+  with the mean and standard deviation of the **training** part only (notebook 02's rule: the test set
+  must not shape the preprocessing), which :func:`make_dataset` followed by :func:`train_test_split`
+  cannot do.
 
 Every dataset has both features roughly in [-1, 1] and labels 0 and 1, so the same network and the same
 plot work for all of them.
@@ -16,7 +20,8 @@ import numpy as np
 
 from course_utils.mlp import _check_int
 
-__all__ = ["DATASETS", "AUDIO_DIGITS", "AUDIO_MFCCS", "audio_features", "make_dataset", "train_test_split"]
+__all__ = ["DATASETS", "AUDIO_DIGITS", "AUDIO_MFCCS", "audio_features", "make_dataset", "train_test_split",
+           "make_split"]
 
 #: Datasets of :func:`make_dataset`; each has two features and two classes.
 DATASETS = ("circle", "xor", "blobs", "spiral", "audio")
@@ -68,7 +73,9 @@ def make_dataset(name: str = "circle", n_samples: int = 200, noise: float = 0.1,
     Args:
         name: ``"circle"`` (a disc inside a ring), ``"xor"`` (opposite quadrants share a class),
             ``"blobs"`` (two Gaussian clusters), ``"spiral"`` (two interleaved arms) or ``"audio"``
-            (two MFCC means of FSDD's "zero" and "six", see :func:`audio_features`, standardized).
+            (two MFCC means of FSDD's "zero" and "six", see :func:`audio_features`, standardized with the
+            mean and 2.5 standard deviations of the ``n_samples`` recordings drawn; to split them, use
+            :func:`make_split`, which fits the standardization on the training part only).
         n_samples: number of points (for ``"audio"`` at most 600 recordings, drawn without
             replacement).
         noise: standard deviation of Gaussian noise added to both features (``0`` to ``1``).
@@ -78,6 +85,11 @@ def make_dataset(name: str = "circle", n_samples: int = 200, noise: float = 0.1,
         ``(X, y)``: ``X`` of shape ``(n_samples, 2)`` (float64), ``y`` of shape ``(n_samples,)``
         with labels 0 and 1 (about half each).
     """
+    return _make_dataset(name, n_samples, noise, seed)
+
+
+def _make_dataset(name, n_samples, noise, seed, fit_rows=None):
+    """:func:`make_dataset`; the audio features are standardized on the rows ``fit_rows`` (default: all)."""
     if name not in DATASETS:
         raise ValueError(f"name must be one of {list(DATASETS)}, got {name!r}")
     n_samples = _check_int("n_samples", n_samples, 4, 600 if name == "audio" else 100_000)
@@ -105,9 +117,11 @@ def make_dataset(name: str = "circle", n_samples: int = 200, noise: float = 0.1,
         X = np.c_[t * np.cos(angle), t * np.sin(angle)]
     else:
         features, labels = audio_features()
-        X = (features - features.mean(axis=0)) / (2.5 * features.std(axis=0))
-        choice = np.sort(rng.choice(len(X), size=n_samples, replace=False))
-        X, y = X[choice], labels[choice]
+        choice = np.sort(rng.choice(len(features), size=n_samples, replace=False))
+        X, y = features[choice], labels[choice]
+        fit = X if fit_rows is None else X[fit_rows]
+        # 2.5 standard deviations to 1: most points then lie in [-1, 1], like the synthetic datasets
+        X = (X - fit.mean(axis=0)) / (2.5 * fit.std(axis=0))
     X = X + rng.normal(0, noise, X.shape) if noise else X
     return np.asarray(X, dtype=np.float64), y
 
@@ -128,9 +142,36 @@ def train_test_split(X, y, train_fraction: float = 0.5, seed: int = 0):
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y) or len(X) < 2:
         raise ValueError(f"X and y need the same number (>= 2) of examples, got {len(X)} and {len(y)}")
+    train, test = _split_rows(len(X), train_fraction, seed)
+    return X[train], y[train], X[test], y[test]
+
+
+def _split_rows(n: int, train_fraction, seed) -> tuple[np.ndarray, np.ndarray]:
+    """The row indices of the training and of the test part of :func:`train_test_split`."""
     if not (isinstance(train_fraction, (int, float, np.floating)) and 0 < train_fraction < 1):
         raise ValueError(f"train_fraction must be a number strictly between 0 and 1, got {train_fraction!r}")
-    order = np.random.default_rng(seed).permutation(len(X))
-    n_train = min(max(int(round(train_fraction * len(X))), 1), len(X) - 1)
-    train, test = order[:n_train], order[n_train:]
+    order = np.random.default_rng(seed).permutation(n)
+    n_train = min(max(int(round(train_fraction * n)), 1), n - 1)
+    return order[:n_train], order[n_train:]
+
+
+def make_split(name: str = "circle", n_samples: int = 200, noise: float = 0.1, train_fraction: float = 0.5,
+               seed: int = 0):
+    """A playground dataset, split into a training and a test set; the playground's data.
+
+    The same as ``train_test_split(*make_dataset(name, n_samples, noise, seed), train_fraction, seed)``,
+    except that the audio features are standardized with the mean and standard deviation of the training
+    part only, then the noise is added. So the test recordings play no part in the preprocessing, as in
+    notebook 02 (and the training features have mean 0 and standard deviation 0.4 before the noise).
+
+    Args:
+        name, n_samples, noise, seed: as for :func:`make_dataset` (``seed`` also seeds the split).
+        train_fraction: as for :func:`train_test_split`.
+
+    Returns:
+        ``(X_train, y_train, X_test, y_test)``.
+    """
+    _check_int("n_samples", n_samples, 4)
+    train, test = _split_rows(n_samples, train_fraction, seed)
+    X, y = _make_dataset(name, n_samples, noise, seed, fit_rows=train)
     return X[train], y[train], X[test], y[test]

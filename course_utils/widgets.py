@@ -19,8 +19,11 @@ Why a PNG in an ``ipywidgets.Image`` (and not ipympl or ``%matplotlib widget``)
 * The figure is drawn by matplotlib's Agg backend in the kernel, independent of the notebook's
   ``%matplotlib`` backend, so an explorer never shows a second, stale copy of its figure.
 * ``snapshot()`` is exactly what the student sees, which makes pictures testable.
-* The cost is one PNG encode per change (5-8 ms for the course's figure sizes at compression
+* The cost is one PNG encode per change (5-9 ms for the course's figure sizes at compression
   level 1), which fits the latency budget below. Zooming and panning are not needed by any explorer.
+* Text is what matplotlib draws slowest, so the canvas keeps the glyphs of the texts it has drawn
+  (:class:`course_utils._text_cache.CachingCanvasAgg`: the same pictures; measured with
+  ``bench/widgets.py``, a fifth to a third less time per change for explorers with many labels).
 
 Live dragging: latest value wins
 --------------------------------
@@ -70,8 +73,9 @@ from contextlib import contextmanager
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from course_utils._text_cache import CachingCanvasAgg
 
 __all__ = [
     "EXPLORERS",
@@ -328,7 +332,7 @@ class Explorer:
         for name, value in initial.items():
             self.controls[name].value = value
         self.fig = Figure(figsize=self.figsize, layout="constrained")
-        self.canvas = FigureCanvasAgg(self.fig)
+        self.canvas = CachingCanvasAgg(self.fig)  # keeps the glyphs of its texts: see course_utils._text_cache
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.readout = widgets.HTML()
         self.status = widgets.HTML()

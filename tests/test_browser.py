@@ -62,6 +62,14 @@ def _tone(page, kernel) -> jb.PageExplorer:
     return explorers[0]
 
 
+def test_no_news_question_covers_the_explorers(start_notebook):
+    """The environment that ``make lab`` and ``make test`` build switches JupyterLab's news question off."""
+    page, _, _ = start_notebook
+    assert page.get_by_text("official Jupyter news").count() == 0, (
+        "JupyterLab asks about news: tools/jupyterlab-overrides.json is not installed in the environment "
+        "(make lab and make test copy it to .venv/share/jupyter/lab/settings/overrides.json)")
+
+
 def test_start_notebook_runs_and_its_slider_changes_the_picture(start_notebook):
     page, kernel, _ = start_notebook
     tone = _tone(page, kernel)

@@ -137,3 +137,19 @@ def test_audio_explorer_after_a_change_of_sound_equals_a_full_redraw():
         explorer.refresh()
         pixels = [np.asarray(Image.open(io.BytesIO(png))) for png in (blitted, explorer.snapshot())]
         assert np.array_equal(*pixels), sound
+
+
+def test_a_kept_pitch_shift_gives_the_same_picture_and_sound_as_a_new_one():
+    import course_utils.explorers.augmentation as module
+
+    explorer = EXPLORERS["audio_augmentation"](transform="pitch", semitones=3.0)
+    kept = (explorer.snapshot(), explorer.players["after"].samples.copy())
+    explorer.controls["semitones"].value = -2.0
+    module._PITCH_CACHE.clear()
+    explorer.controls["semitones"].value = 3.0  # shifted again
+    fresh = (explorer.snapshot(), explorer.players["after"].samples)
+    explorer.controls["semitones"].value = -2.0
+    explorer.controls["semitones"].value = 3.0  # the kept one
+    assert kept[0] == fresh[0] == explorer.snapshot()
+    np.testing.assert_array_equal(kept[1], fresh[1])
+    assert len(module._PITCH_CACHE) <= module.PITCH_SHIFTS_KEPT

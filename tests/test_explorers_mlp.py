@@ -14,6 +14,7 @@ from PIL import Image
 
 from course_utils.loss_surfaces import SURFACES, gradient_descent
 from course_utils.mlp import MLP, count_params, layer_sizes_for
+from course_utils.playground_data import make_split
 from course_utils.widgets import EXPLORERS, sweep_values
 
 #: A network that diverges within a few epochs.
@@ -268,6 +269,17 @@ def test_playground_audio_dataset():
     assert e.error is None and e.run.epoch == 20
     X_train, _, X_test, _ = e.data
     assert len(X_train) + len(X_test) == e.n_samples
+
+
+def test_playground_standardizes_the_audio_features_on_the_training_points_only():
+    explorer = EXPLORERS["playground"](dataset="audio", noise=0.0, train_fraction=0.3, seed=2)
+    X_train = explorer.data[0]
+    reference = make_split("audio", explorer.n_samples, noise=0.0, train_fraction=0.3, seed=2)
+    for ours, theirs in zip(explorer.data, reference):
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_allclose(X_train.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(X_train.std(axis=0), 0.4)
+    assert "training recordings only" in explorer.readout.value
 
 
 def test_playground_names_the_audio_features_and_classes():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+
 import numpy as np
 import pytest
+from checker_contract import ODD_ANSWERS, assert_explains
 
 from course_utils.loss_surfaces import (
     GRADIENT_STEP_EXERCISE,
@@ -52,18 +54,41 @@ def test_double_well_has_two_minima_and_a_saddle():
 # ---------------------------------------------------------------------------------------------
 # "Your turn" checkers
 
+
+
 def test_check_gradient_step():
     solution = gradient_step_solution()
     x, y = np.array(GRADIENT_STEP_EXERCISE["x"]), np.array(GRADIENT_STEP_EXERCISE["y"])
     w, b = GRADIENT_STEP_EXERCISE["theta"]
     by_hand = np.array([w, b]) - 0.1 * np.array([np.mean(2 * (w * x + b - y) * x), np.mean(2 * (w * x + b - y))])
     np.testing.assert_allclose(solution, by_hand)
+    np.testing.assert_allclose(solution, (1.8, 0.6))  # the values the notebook's pencil gives
     assert check_gradient_step(tuple(solution))
+    assert check_gradient_step(np.array([1.8, 0.6]))
     assert not check_gradient_step(None)
     uphill = check_gradient_step(2 * np.array(GRADIENT_STEP_EXERCISE["theta"]) - solution)
     assert not uphill and "uphill" in uphill.message
     assert not check_gradient_step([1.0])
     assert not check_gradient_step((1.0, 0.0))
+
+
+def test_check_gradient_step_names_the_common_slips():
+    theta = np.array(GRADIENT_STEP_EXERCISE["theta"])
+    step = theta - gradient_step_solution()  # learning_rate times the right gradient
+    n = len(GRADIENT_STEP_EXERCISE["x"])
+    assert "half" in check_gradient_step(theta - step / 2).message  # no factor 2
+    summed = check_gradient_step(theta - n * step)
+    assert "summed" in summed.message and "mean" in summed.message
+    both = check_gradient_step(theta - n / 2 * step)
+    assert "factor 2" in both.message and "summed" in both.message
+    only_b_wrong = check_gradient_step((gradient_step_solution()[0], 0.0))
+    assert not only_b_wrong and "w is right" in only_b_wrong.message
+
+
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("checker", [check_gradient_step, check_learning_rate])
+def test_checkers_never_raise(checker, answer):
+    assert_explains(checker, answer)
 
 
 def test_check_learning_rate():

@@ -3,18 +3,30 @@ checker."""
 
 from __future__ import annotations
 
+
 import numpy as np
 import pytest
+from checker_contract import ODD_ANSWERS, assert_explains
 
 from course_utils.mlp import (
+    BACKPROP_EXERCISE,
+    BIAS_VARIANCE_EXERCISE,
     HIDDEN_ACTIVATIONS,
     MLP,
+    UPDATE_COUNT_EXERCISE,
     TrainingRun,
+    backprop_solution,
+    bias_variance_solution,
+    check_backprop_gradients,
+    check_bias_variance,
     check_param_count,
+    check_update_count,
     count_params,
     keras_gradients,
+    keras_timer,
     layer_sizes_for,
     numerical_gradients,
+    update_count_solution,
 )
 from course_utils.playground_data import make_dataset
 
@@ -119,6 +131,18 @@ def test_one_sgd_step_equals_keras_train_on_batch(keras64):
     model.train_on_batch(X, y[:, None])
     for W, kernel in zip(net.weights, [layer.get_weights()[0] for layer in model.layers]):
         np.testing.assert_allclose(W, kernel, rtol=1e-10, atol=1e-12)
+
+
+def test_keras_timer_times_every_epoch_batch_and_validation_pass(keras64):
+    X, y = make_dataset("circle", 60, seed=0)
+    model = MLP((2, 4, 1), seed=0).to_keras(learning_rate=0.1)
+    timer = keras_timer()
+    model.fit(X[:50], y[:50], epochs=3, batch_size=16, validation_data=(X[50:], y[50:]), verbose=0, callbacks=[timer])
+    assert len(timer.epoch_ms) == 3 and len(timer.validation_ms) == 3
+    assert len(timer.batch_ms) == 3 * 4  # ceil(50 / 16) = 4 batches per epoch
+    for epoch in range(3):  # an epoch holds its batches and its validation pass
+        inside = sum(timer.batch_ms[4 * epoch:4 * epoch + 4]) + timer.validation_ms[epoch]
+        assert 0 < inside <= timer.epoch_ms[epoch]
 
 
 def test_weights_round_trip_through_keras(keras64):
@@ -310,7 +334,7 @@ def test_invalid_training_settings_get_clear_errors():
 
 
 # ---------------------------------------------------------------------------------------------
-# "Your turn" checker
+# "Your turn" checkers
 
 def test_check_param_count():
     assert check_param_count(count_params((13, 32, 16, 10)))
@@ -326,3 +350,89 @@ def test_count_params_by_hand():
     assert count_params((2, 1)) == 3
     with pytest.raises(ValueError, match="layer_sizes"):
         count_params((2, 0, 1))
+
+
+def _exercise_network():
+    """BACKPROP_EXERCISE as an MLP: 1 input, one hidden ReLU unit, one linear output (MSE loss)."""
+    ex = BACKPROP_EXERCISE
+    net = MLP((1, 1, 1), "relu", "linear", seed=0)
+    net.weights = [np.array([[ex["w1"]]]), np.array([[ex["w2"]]])]
+    net.biases = [np.array([ex["b1"]]), np.array([ex["b2"]])]
+    return net, np.array(ex["x"])[:, None], np.array(ex["y"])
+
+
+def test_backprop_solution_equals_the_networks_gradients_and_finite_differences():
+    net, X, y = _exercise_network()
+    weight_grads, _ = net.gradients(X, y)
+    expected = backprop_solution()
+    np.testing.assert_allclose(expected, [weight_grads[1][0, 0], weight_grads[0][0, 0]], rtol=1e-12)
+    num_w, _ = numerical_gradients(net, X, y)
+    np.testing.assert_allclose(expected, [num_w[1][0, 0], num_w[0][0, 0]], rtol=1e-7)
+    np.testing.assert_allclose(expected, (2.0, 4.0))  # the values a pencil gives
+    assert np.sum(np.array(BACKPROP_EXERCISE["x"]) * BACKPROP_EXERCISE["w1"] + BACKPROP_EXERCISE["b1"] < 0) == 1
+
+
+def test_check_backprop_gradients_names_the_common_slips():
+    expected = backprop_solution()
+    n = len(BACKPROP_EXERCISE["x"])
+    assert check_backprop_gradients(tuple(expected))
+    assert check_backprop_gradients([round(v, 2) for v in expected])
+    assert "half" in check_backprop_gradients(expected / 2).message  # no factor 2
+    assert "summed" in check_backprop_gradients(expected * n).message
+    both = check_backprop_gradients(expected * n / 2).message
+    assert "factor 2" in both and "summed" in both
+    assert "signs" in check_backprop_gradients(-expected).message
+    x = np.array(BACKPROP_EXERCISE["x"])
+    residual = BACKPROP_EXERCISE["w2"] * np.maximum(x, 0) - np.array(BACKPROP_EXERCISE["y"])
+    no_relu_derivative = np.sum(2 * residual / n * BACKPROP_EXERCISE["w2"] * x)
+    assert "ReLU's derivative" in check_backprop_gradients((expected[0], no_relu_derivative)).message
+    assert not check_backprop_gradients((expected[0], expected[1] + 1))
+
+
+def test_update_count_solution_equals_the_updates_of_fit():
+    ex = UPDATE_COUNT_EXERCISE
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(ex["n_train"], 2)), rng.integers(0, 2, ex["n_train"])
+    net = MLP((2, 1), seed=0)
+    history = net.fit(X, y, epochs=ex["epochs"], learning_rate=0.01, batch_size=ex["batch_size"], record_batches=True)
+    assert len(history.batch_loss) == update_count_solution() == 160
+
+
+def test_check_update_count_names_the_common_slips():
+    ex = UPDATE_COUNT_EXERCISE
+    assert check_update_count(160) and check_update_count(160.0) and check_update_count(np.int64(160))
+    assert "smaller batch" in check_update_count(ex["epochs"] * (ex["n_train"] // ex["batch_size"])).message
+    assert "one epoch" in check_update_count(32).message
+    assert "examples seen" in check_update_count(ex["n_train"] * ex["epochs"]).message
+    assert "across epochs" in check_update_count(156).message
+    assert "whole number" in check_update_count(160.5).message
+
+
+def test_bias_variance_solution_follows_the_rule_of_thumb():
+    solution = bias_variance_solution()
+    assert solution == {"A": "bias", "B": "variance", "C": "neither", "D": "both"}
+    errors = BIAS_VARIANCE_EXERCISE["errors"]
+    # the point of the exercise: the model with the lowest test error is still diagnosed with high variance
+    assert min(errors, key=lambda m: errors[m][1]) == "B"
+
+
+def test_check_bias_variance():
+    solution = bias_variance_solution()
+    right = check_bias_variance(solution)
+    assert right and "lowest test error" in right.message
+    assert check_bias_variance({"a": "High Bias", "b": "overfitting", "c": "fine", "d": "Both"})
+    assert "training error" in check_bias_variance({**solution, "A": "variance"}).message
+    assert "gap" in check_bias_variance({**solution, "C": "variance"}).message
+    assert "gap" in check_bias_variance({**solution, "B": "neither"}).message
+    assert "only" in check_bias_variance({**solution, "B": "both"}).message
+    assert "missing" in check_bias_variance({"A": "bias"}).message
+    assert "should be one of" in check_bias_variance({**solution, "D": "wrong"}).message
+
+
+
+
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("checker", [check_param_count, check_backprop_gradients, check_update_count,
+                                     check_bias_variance])
+def test_checkers_never_raise(checker, answer):
+    assert_explains(checker, answer)

@@ -394,6 +394,11 @@ def picture_bytes(img) -> bytes:
     return base64.b64decode(encoded)
 
 
+#: How precisely :func:`slider_position` can tell where a handle stands, as a share of the track (1.5 px of
+#: the course's 340 px sliders, whose track is somewhat shorter).
+HANDLE_RESOLUTION = 0.006
+
+
 def slider_position(slider) -> float:
     """Where a slider's handle stands, 0 (left end) to 1 (right end), from the page's layout."""
     return slider.evaluate("""el => {
@@ -545,9 +550,12 @@ def __browser_setup():
         explorer = pinned[index]
         play = getattr(explorer, "play", None)
         if play is not None:
-            if epoch is not None:
-                play.value = epoch
-            play.playing = playing
+            if not playing and epoch == 0 and hasattr(explorer, "reset"):
+                explorer.reset()  # what the stop button does: paused at the start, and it stays paused
+            else:
+                if epoch is not None:
+                    play.value = epoch
+                play.playing = playing
         print(json.dumps(play is not None))
 
     return pin, state, fresh_sha, require, restore, animate
@@ -626,7 +634,9 @@ class PageExplorer:
             state = self.state(control)
             agree = state["sha"] == self.page_sha()
             if agree and slider is not None and state["position"] is not None:
-                agree = abs(slider_position(slider) - state["position"]) <= state["step"] / 2
+                # half a step, but never less than the handle's placement can resolve (a slider with a
+                # thousand steps moves a fraction of a pixel per step)
+                agree = abs(slider_position(slider) - state["position"]) <= max(state["step"] / 2, HANDLE_RESOLUTION)
             if agree and previous is not None and previous["renders"] == state["renders"] and previous["sha"] == state["sha"]:
                 return state
             previous = state if agree else None

@@ -50,6 +50,28 @@ def _sound(name: str) -> np.ndarray:
     return _cache[name]
 
 
+_PITCH_CACHE: dict = {}  # (sound, semitones) -> (pitch-shifted signal, its log-mel spectrogram)
+#: Pitch shifts kept (about 0.9 MB each for a 5 s clip): a drag back over the semitone slider, or a
+#: return to a transform, shows a kept one at once instead of shifting again (about 17 ms for 5 s).
+PITCH_SHIFTS_KEPT = 16
+
+
+def _pitch_shifted(sound: str, semitones: float):
+    """The sound shifted by ``semitones`` and its log-mel spectrogram (the last :data:`PITCH_SHIFTS_KEPT` kept)."""
+    key = (sound, float(semitones))
+    if key in _PITCH_CACHE:
+        _PITCH_CACHE[key] = _PITCH_CACHE.pop(key)  # now the most recently used
+    else:
+        out = aug.pitch_shift(_sound(sound), SR, semitones)
+        S = _log_mel(out)
+        out.setflags(write=False)  # shared by every later use of this key
+        S.setflags(write=False)
+        _PITCH_CACHE[key] = (out, S)
+        while len(_PITCH_CACHE) > PITCH_SHIFTS_KEPT:
+            _PITCH_CACHE.pop(next(iter(_PITCH_CACHE)))
+    return _PITCH_CACHE[key]
+
+
 def _log_mel(y: np.ndarray) -> np.ndarray:
     from course_utils.representations import log_mel_spectrogram
 
@@ -169,7 +191,7 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
                     f"by {n / HOP_SIZE:+.1f} frames (hop {HOP_SIZE} samples); its frequencies do not change.")
             label = f"after: shifted {shift_ms:+.0f} ms"
         elif transform == "pitch":
-            out = aug.pitch_shift(y, SR, semitones)
+            out, S_out = _pitch_shifted(sound, semitones)
             factor = 2 ** (semitones / 12)
             text = (f"{semitones:+.1f} semitones &rarr; every frequency &times; 2<sup>{semitones:+.1f}/12</sup> "
                     f"= &times;{factor:.3f} (a 440 Hz partial moves to {440 * factor:.0f} Hz); the duration "
@@ -197,7 +219,7 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
             label = f"after: pipeline draw #{self.draw}"
 
         self._draw_wave("after", out, duration)
-        self._draw_spec("after", _log_mel(out), duration)
+        self._draw_spec("after", S_out if transform == "pitch" else _log_mel(out), duration)
         self.set_readout(text)
         self.players["after"].set(out, SR, label=label)
 

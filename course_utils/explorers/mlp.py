@@ -55,7 +55,7 @@ from matplotlib.ticker import MaxNLocator
 
 from course_utils.loss_surfaces import SURFACES, gradient_descent, line_fit_hessian
 from course_utils.mlp import HIDDEN_ACTIVATIONS, MLP, TrainingRun, layer_sizes_for
-from course_utils.playground_data import AUDIO_DIGITS, AUDIO_MFCCS, make_dataset, train_test_split
+from course_utils.playground_data import AUDIO_DIGITS, AUDIO_MFCCS, make_split
 from course_utils.widgets import Explorer, dropdown, log_slider, register, selection_slider, slider
 
 _DATASET_LABELS = {
@@ -144,7 +144,8 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
     """Train a small MLP on a two-feature dataset and watch its decision boundary and loss curves.
 
     Play animates training up to "epochs to train"; every slider except that one restarts from fresh
-    weights and shows the new run's first frame (see the module docstring). ``play.value = n`` trains to epoch ``n`` synchronously.
+    weights and shows the new run's first frame (see the module docstring). ``play.value = n`` trains to epoch
+    ``n`` synchronously.
 
     Attributes:
         play: the ``ipywidgets.Play`` whose value is the epoch shown (the target epoch while it plays).
@@ -155,8 +156,8 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
     """
 
     title = "MLP playground"
-    help = ("▶ trains and animates, ⏸ pauses, ■ goes back to epoch 0; any slider change restarts from fresh "
-            "weights. Filled dots: training set, triangles: test set.")
+    help = ("▶ trains and animates, ⏸ pauses, ■ goes back to epoch 0; every slider but 'epochs to train' "
+            "restarts from fresh weights. Filled dots: training set, triangles: test set.")
     figsize = (10.0, 4.2)
     n_samples = 200
 
@@ -256,8 +257,9 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
 
     # ---- data and runs
     def _new_data(self, v):
-        X, y = make_dataset(v["dataset"], self.n_samples, v["noise"], seed=v["seed"])
-        self.data = train_test_split(X, y, v["train_fraction"], seed=v["seed"])
+        # the audio features are standardized on the training points only (see make_split)
+        self.data = make_split(v["dataset"], self.n_samples, v["noise"], v["train_fraction"], seed=v["seed"])
+        X = np.concatenate([self.data[0], self.data[2]])
         pad = 0.15 * (X.max(axis=0) - X.min(axis=0))
         self.extent = (X[:, 0].min() - pad[0], X[:, 0].max() + pad[0], X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
         gx = np.linspace(self.extent[0], self.extent[1], GRID_POINTS)
@@ -488,7 +490,8 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
             f"(&Sigma; n<sub>in</sub>&middot;n<sub>out</sub> + n<sub>out</sub>). {len(X_train)} training and "
             f"{len(X_test)} test points; one epoch = {steps} update{'s' if steps > 1 else ''} of batch size "
             f"{min(v['batch_size'], len(X_train))}."
-            + (" Each point is one recording: the means over its frames of two MFCCs, standardized"
+            + (" Each point is one recording: the means over its frames of two MFCCs, standardized with the mean "
+               "and spread of the training recordings only"
                + (f", plus Gaussian noise of standard deviation {v['noise']:g} (noise 0 shows the recordings' own "
                   "features)." if v["noise"] > 0 else ".") if v["dataset"] == "audio" else "")
             + f"<br>{numbers}.")

@@ -38,7 +38,7 @@ class NormalizationExplorer(Explorer):
     ignore the click); "patch" and "batch" statistics come from the batch shown (and so include it).
     """
 
-    title = "Normalizing spectrogram patches: method, scope, ε and an outlier"
+    title = "Normalizing spectrogram patches: method, scope, ϵ and an outlier"
     help = ("Pick min-max or z-score and where the statistics come from; raise the click amplitude to add a "
             "loud click to one recording and watch the statistics, the patches and the histograms.")
     figsize = (9.6, 4.5)
@@ -78,7 +78,7 @@ class NormalizationExplorer(Explorer):
         return self._click_cache[key]
 
     def _fitted(self, method, scope, eps) -> Statistics:
-        """Training-set statistics; fitted once per (method, scope), ε only changes the z-score divisor."""
+        """Training-set statistics; fitted once per (method, scope), ϵ only changes the z-score divisor."""
         key = (method, scope)
         if key not in self._normalizers:
             self._normalizers[key] = Normalizer(method, scope, eps=0.0, ddof=1).fit(self.train.patches)
@@ -95,7 +95,7 @@ class NormalizationExplorer(Explorer):
             "scope": dropdown("statistics", [("per patch", "patch"), ("per batch", "batch"),
                                              ("per frequency bin (training set)", "frequency"),
                                              ("per dataset (training set)", "dataset")], "batch"),
-            "eps": log_slider("ε (z-score only, dB)", 1e-8, -8, 1, step=1, readout_format=".0e"),
+            "eps": log_slider("ϵ (z-score only, dB)", 1e-8, -8, 1, step=1, readout_format=".0e"),
             "click": slider("click amplitude (outlier)", 0.0, 0.0, 1.0, 0.05),
         }
 
@@ -243,8 +243,8 @@ class NormalizationExplorer(Explorer):
             return f"{values.min():.2f} … {values.max():.2f}{unit} (over {values.size} groups)"
 
         if method == "zscore":
-            formula = (f"x &larr; (x &minus; x&#772;) / (&sigma; + &epsilon;) with x&#772; = {span(stats.mean)}, "
-                       f"&sigma; = {span(stats.std)} (1/(N&minus;1)), &epsilon; = {eps:.0e}")
+            formula = (f"x &larr; (x &minus; x&#772;) / (&sigma; + &#x3F5;) with x&#772; = {span(stats.mean)}, "
+                       f"&sigma; = {span(stats.std)} (1/(N&minus;1)), &#x3F5; = {eps:.0e}")
         else:
             formula = (f"x &larr; (x &minus; min) / (max &minus; min) with min = {span(stats.data_min)}, "
                        f"max = {span(stats.data_max)}")
