@@ -9,7 +9,8 @@ dynamic axes, see :meth:`course_utils.widgets.Explorer.dynamic_artists`). This c
 bitmaps of each text the first time it is drawn and replays them afterwards: the same string, font,
 size, angle and sub-pixel position give the same bitmaps, shifted by whole pixels, so the picture is the
 same as without the cache (tested against a plain ``FigureCanvasAgg``). Colour and alpha come from the
-graphics context at replay time, so they need not match.
+graphics context at replay time, so they need not match. Recording draws through a stand-in for the C
+renderer that only this call sees; the renderer itself is never changed.
 
 Mathtext, TeX and matplotlib versions without the per-glyph text pipeline are drawn as usual.
 """
@@ -20,14 +21,16 @@ import math
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 
 __all__ = ["CachingCanvasAgg", "TEXTS_KEPT"]
 
 #: Texts whose glyphs are kept (least recently used first out); a short label costs a few hundred bytes.
 TEXTS_KEPT = 4000
 
-_SUPPORTED = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes")
+# The per-glyph text pipeline of matplotlib 3.11 (older versions draw a text as one bitmap: no cache there).
+_SUPPORTED = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes") and hasattr(
+    __import__("matplotlib.ft2font", fromlist=["FT2Font"]).FT2Font, "_layout")
 _kept: dict = {}
 
 
@@ -46,6 +49,20 @@ class _Recorder:
         return getattr(self._renderer, name)
 
 
+class _RecordingView:
+    """What ``RendererAgg._draw_text_glyphs_and_boxes`` reads of its renderer, with a :class:`_Recorder` in
+    place of the C renderer. The renderer itself is never changed, so nothing else that draws on it (or reads
+    its buffer) meanwhile can see the recorder."""
+
+    def __init__(self, renderer, recorder):
+        self.dpi, self.height, self.new_gc, self._renderer = renderer.dpi, renderer.height, renderer.new_gc, recorder
+
+
+def _hashable(value):
+    """A language setting as a dictionary key (it may be a list of (language, start, end) spans)."""
+    return tuple(tuple(item) if isinstance(item, list) else item for item in value) if isinstance(value, list) else value
+
+
 def _font_key(prop) -> tuple:
     return (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
             prop.get_stretch(), prop.get_size_in_points(), prop.get_file(), prop.get_math_fontfamily())
@@ -62,22 +79,26 @@ class _CachingRendererAgg(RendererAgg):
                bool(gc.get_antialiased()), mpl.rcParams["text.hinting"], mpl.rcParams["text.hinting_factor"],
                mpl.rcParams["text.kerning_factor"],
                None if mtext is None else tuple(mtext.get_fontfeatures() or ()),
-               None if mtext is None else mtext.get_language())
+               None if mtext is None else _hashable(mtext.get_language()))
         glyphs = _kept.pop(key, None)
         if glyphs is None:
-            real = self._renderer
-            recorder = self._renderer = _Recorder(real)
-            try:
-                super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-            finally:
-                self._renderer = real
+            # what RendererAgg.draw_text does, with the glyph images recorded on their way to the canvas
+            font = self._prepare_font(prop)
+            items = font._layout(s, flags=get_hinting_flag(),
+                                 features=mtext.get_fontfeatures() if mtext is not None else None,
+                                 language=mtext.get_language() if mtext is not None else None)
+            size = prop.get_size_in_points()
+            recorder = _Recorder(self._renderer)
+            RendererAgg._draw_text_glyphs_and_boxes(
+                _RecordingView(self, recorder), gc, x, y, angle,
+                ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y) for item in items), [])
             glyphs = tuple((image, gx - ix, gy - iy, gangle) for image, gx, gy, gangle in recorder.glyphs)
         else:
             for image, gx, gy, gangle in glyphs:
                 self._renderer.draw_text_image(image, gx + ix, gy + iy, gangle, gc)
         _kept[key] = glyphs  # now the most recently used
         while len(_kept) > TEXTS_KEPT:
-            _kept.pop(next(iter(_kept)))
+            _kept.pop(next(iter(_kept)), None)
 
 
 class CachingCanvasAgg(FigureCanvasAgg):
