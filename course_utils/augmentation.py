@@ -548,18 +548,15 @@ def check_noise_std(answer, y: np.ndarray, snr_db: float):
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    from course_utils.checks import right, wrong
+    from course_utils.checks import Check, as_number, right, wrong
 
     y = _check_signal(y)
     snr_db = _check_range("snr_db", snr_db, *SNR_RANGE_DB)
     rms = float(np.sqrt(np.mean(y.astype(np.float64) ** 2)))
     expected = rms / 10 ** (snr_db / 20)
-    if answer is None:
-        return wrong("replace None by your noise standard deviation (a number).")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return wrong(f"the answer should be one number, got {answer!r}.")
+    value = as_number(answer, name="the noise standard deviation")
+    if isinstance(value, Check):
+        return value
     if np.isclose(value, expected, rtol=1e-3):
         return right(f"sigma = rms(y) / 10^(SNR/20) = {rms:.4f} / {10 ** (snr_db / 20):.3f} = {expected:.5f}.")
     if np.isclose(value, rms / 10 ** (snr_db / 10), rtol=1e-3):

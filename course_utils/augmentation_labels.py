@@ -291,15 +291,20 @@ def check_shifted_onsets(answer, onsets_s, shift_ms: float, duration_s: float, *
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    from course_utils.checks import right, wrong
+    from course_utils.checks import right, shown, wrong
 
     expected = shift_annotations(onsets_s, shift_ms, duration_s, rollover=rollover)
     if answer is None:
         return wrong("replace None by the list of onset times (in seconds) after the shift.")
+    if isinstance(answer, (str, bytes, dict, set)):
+        return wrong(f"the answer should be a list of numbers (seconds), got {shown(answer)}.")
     try:
-        value = np.sort(np.asarray(answer, dtype=float).reshape(-1))
-    except (TypeError, ValueError):
-        return wrong(f"the answer should be a list of numbers (seconds), got {answer!r}.")
+        with np.errstate(all="ignore"):
+            value = np.sort(np.asarray(answer, dtype=float).reshape(-1))
+    except (TypeError, ValueError, OverflowError):
+        return wrong(f"the answer should be a list of numbers (seconds), got {shown(answer)}.")
+    if not np.all(np.isfinite(value)):
+        return wrong("every onset time should be a finite number of seconds (no NaN or infinity).")
     if value.shape == expected.shape and np.allclose(value, expected, atol=1e-3):
         return right(f"the annotation moves with the audio: {np.round(expected, 3).tolist()} s.")
     everything = np.sort(np.asarray(onsets_s, dtype=float) + shift_ms / 1000)
@@ -326,20 +331,23 @@ def check_safe_for_pitch_labels(answer):
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    from course_utils.checks import right, wrong
+    from course_utils.checks import right, shown, wrong
 
     expected = set(safe_augmentations("pitch"))
     if answer is None:
         return wrong("replace None by a list of augmentation names, e.g. ['noise', ...].")
     if isinstance(answer, str):
         answer = [answer]
+    if isinstance(answer, dict):
+        return wrong(f"the answer should be a list of names, got a dict {shown(answer)}.")
     try:
         chosen = set(answer)
     except TypeError:
-        return wrong(f"the answer should be a list of names, got {answer!r}.")
+        return wrong(f"the answer should be a list of names, got {shown(answer)}.")
     unknown = chosen - set(AUGMENTATIONS)
     if unknown:
-        return wrong(f"unknown name(s) {sorted(unknown)}; choose from {list(AUGMENTATIONS)}.")
+        names = ", ".join(sorted(shown(name) for name in unknown)[:6])
+        return wrong(f"unknown name(s) {names}; choose from {list(AUGMENTATIONS)}.")
     if chosen == expected:
         return right("these keep the pitch and give plausible notes: " + ", ".join(sorted(expected)) + ". "
                      "pitch_shift changes the label itself, a resized crop stretches the frequency axis, a time "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-__all__ = ["Check", "right", "wrong", "as_number", "check_number"]
+__all__ = ["Check", "right", "wrong", "as_number", "check_number", "shown"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,19 @@ def wrong(message: str) -> Check:
     return Check(False, message)
 
 
+def shown(answer) -> str:
+    """``repr(answer)`` cut short, for a checker's message (an answer may be ``10**400`` or a huge array)."""
+    import reprlib
+
+    short = reprlib.Repr()
+    short.maxlong = short.maxstring = short.maxother = 40
+    short.maxlist = short.maxtuple = short.maxset = short.maxdict = 6
+    try:
+        return short.repr(answer)
+    except Exception:  # an object whose repr fails is still answered
+        return f"a {type(answer).__name__}"
+
+
 def as_number(answer, *, name: str):
     """``answer`` as a finite ``float``, or a :class:`Check` that says why it is not one; never raises.
 
@@ -65,29 +78,29 @@ def as_number(answer, *, name: str):
     if answer is None:
         return wrong(f"replace None by {name}, a number.")
     if isinstance(answer, (bool, np.bool_)):
-        return wrong(f"{name} should be a number, not {answer!r}.")
+        return wrong(f"{name} should be a number, not {shown(answer)}.")
     if isinstance(answer, (str, bytes)):
-        return wrong(f"{name} should be a number, not the text {answer!r}: remove the quotes.")
+        return wrong(f"{name} should be a number, not the text {shown(answer)}: remove the quotes.")
     if isinstance(answer, (list, tuple, np.ndarray)):
         try:
             array = np.asarray(answer)
         except (TypeError, ValueError, OverflowError):
-            return wrong(f"{name} should be one number, got {answer!r}.")
+            return wrong(f"{name} should be one number, got {shown(answer)}.")
         if array.size != 1:
             return wrong(f"{name} should be one number, got {array.size} values.")
         answer = array.reshape(()).item()
         if isinstance(answer, (bool, str, bytes)):
-            return wrong(f"{name} should be a number, got {answer!r}.")
+            return wrong(f"{name} should be a number, got {shown(answer)}.")
     if isinstance(answer, complex):
-        return wrong(f"{name} should be a real number, got {answer!r}.")
+        return wrong(f"{name} should be a real number, got {shown(answer)}.")
     try:
         value = float(answer)
     except OverflowError:
         return wrong(f"{name} should be a finite number; that integer is larger than a float can hold (about 1.8e308).")
     except (TypeError, ValueError):
-        return wrong(f"{name} should be a number, got {answer!r}.")
+        return wrong(f"{name} should be a number, got {shown(answer)}.")
     if not math.isfinite(value):
-        return wrong(f"{name} should be a finite number, got {answer!r}.")
+        return wrong(f"{name} should be a finite number, got {shown(answer)}.")
     return value
 
 
@@ -101,9 +114,9 @@ def check_number(answer, expected: float, *, name: str, rel_tol: float = 1e-6, a
     except OverflowError:  # an int beyond float's range, e.g. 10**400
         return wrong(f"{name} should be a finite number; that integer is larger than a float can hold (about 1.8e308).")
     except (TypeError, ValueError):
-        return wrong(f"{name} should be a number, got {answer!r}.")
+        return wrong(f"{name} should be a number, got {shown(answer)}.")
     if value is None or not math.isfinite(value):
-        return wrong(f"{name} should be a finite number, got {answer!r}.")
+        return wrong(f"{name} should be a finite number, got {shown(answer)}.")
     if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol):
         return right(f"{name} = {expected:g}.")
     return wrong(f"{name} is not {value:g}. {hint}".strip())

@@ -388,16 +388,13 @@ def check_silence_fill(answer, S_db: np.ndarray):
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    from course_utils.checks import right, wrong
+    from course_utils.checks import Check, as_number, right, wrong
 
     S_db = _check_spectrogram(S_db, "S_db")
     expected = float(S_db.min())
-    if answer is None:
-        return wrong("replace None by a number in dB.")
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return wrong(f"the answer should be one number in dB, got {answer!r}.")
+    value = as_number(answer, name="the fill value (in dB)")
+    if isinstance(value, Check):
+        return value
     if np.isclose(value, expected, atol=0.5):
         return right(f"{expected:.1f} dB is this spectrogram's floor: the quietest value, what silence looks like.")
     if value == 0:

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from checker_contract import ODD_ANSWERS, assert_explains
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -295,3 +296,8 @@ def test_property_audio_augmenter_shape_dtype_and_seed(n_samples, seed, p, shift
     assert out.shape == y.shape and out.dtype == np.float32 and np.all(np.isfinite(out))
     np.testing.assert_array_equal(out, aug.make_audio_augmenter(shift_max_ms=shift, semitones=semitones, p=p,
                                                                 seed=seed)(y, SR))
+
+
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=lambda a: type(a).__name__)
+def test_check_noise_std_explains_every_odd_answer(speech, answer):
+    assert_explains(lambda a: aug.check_noise_std(a, speech, 10), answer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checker_contract import ODD_ANSWERS, assert_explains
 
 from course_utils import augmentation as aug
 from course_utils import augmentation_labels as labels
@@ -110,3 +111,12 @@ def test_flip_and_crop_verdicts_agree_across_label_kinds():
         assert labels.label_safety("frequency_flip", kind).verdict == "unsafe"
     crop = {kind: labels.label_safety("random_resized_crop", kind).verdict for kind in labels.LABEL_KINDS}
     assert crop == {"class": "safe", "pitch": "unsafe", "onsets": "adjust", "speaker": "unsafe"}
+
+
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=lambda a: type(a).__name__)
+@pytest.mark.parametrize("checker", [
+    lambda a: labels.check_shifted_onsets(a, [0.1, 0.5], 100.0, 1.0),
+    labels.check_safe_for_pitch_labels,
+], ids=["shifted_onsets", "safe_for_pitch_labels"])
+def test_checkers_explain_every_odd_answer(checker, answer):
+    assert_explains(checker, answer)

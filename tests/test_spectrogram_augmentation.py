@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checker_contract import ODD_ANSWERS, assert_explains
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,3 +146,9 @@ def test_property_spectrogram_transforms_keep_shape_and_range(n_bins, n_frames, 
     random_out = spec.make_spectrogram_augmenter(time_mask_width=min(5, n_frames), freq_mask_width=min(5, n_bins),
                                                 seed=seed)(S)
     assert random_out.shape == S.shape and random_out.min() >= S.min() - tolerance
+
+
+@pytest.mark.parametrize("answer", ODD_ANSWERS, ids=lambda a: type(a).__name__)
+def test_check_silence_fill_explains_every_odd_answer(answer):
+    S = np.random.default_rng(0).normal(-40.0, 10.0, (64, 50))
+    assert_explains(lambda a: spec.check_silence_fill(a, S), answer)
