@@ -10,7 +10,7 @@ probabilities: they are clipped to ``[EPSILON, 1 - EPSILON]`` with ``EPSILON = 1
 float32 on the ``1 - EPSILON`` side, where float32 rounds ``1 - 1e-7`` to ``1 - 1.19e-7``). A Keras model whose
 output layer is a softmax or sigmoid does not clip: Keras 3 then computes the loss from that layer's logits
 (as :func:`softmax_crossentropy` does), so a true class 2000 logits behind costs 2000, in ``model.fit`` and
-``model.evaluate`` alike (measured in notebook 04).
+``model.evaluate`` alike (notebook 04 measures it with ``model.evaluate``).
 
 Conventions
 -----------
@@ -442,9 +442,10 @@ def categorical_crossentropy_gradient(y_true, y_pred) -> np.ndarray:
     clipped: the gradient of this function's formula. Keras' ``CategoricalCrossentropy`` first divides each
     row by its sum ``s_n`` and then clips, so TensorFlow's gradient of it is this one plus
     ``sum_c(y_nc [p_nc not clipped]) / (s_n batch)`` on every entry of row ``n``, clipped entries included
-    (``1 / batch`` for a one-hot row that sums to 1). A constant per row changes nothing along the directions
-    that keep the row's sum at 1, the only ones a softmax output can move in. For training, combine softmax
-    and cross-entropy instead (:func:`softmax_crossentropy_gradient`): that form is simpler and cannot blow up.
+    (``1 / batch`` for a one-hot row that sums to 1, and 0 if its true class is clipped). A constant per row
+    changes nothing along the directions that keep the row's sum at 1, the only ones a softmax output can move in.
+    For training, combine softmax and cross-entropy instead (:func:`softmax_crossentropy_gradient`): that form
+    is simpler and cannot blow up.
 
     Notebook: ``04_neurons_activations_losses.ipynb``.
     """

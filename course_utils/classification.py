@@ -132,7 +132,7 @@ def build_mlp(n_features: int, n_classes: int = 10, *, width: int = 256, depth: 
         width: units per hidden layer, 1 to 4096.
         depth: hidden layers, 0 to 8 (0 = multinomial logistic regression).
         activation: ``"relu"`` or ``"selu"``.
-        dropout: dropout rate after each hidden layer, in [0, 0.9).
+        dropout: dropout rate after each hidden layer, 0 to 0.89.
         learning_rate: Adam's step size, in (0, 1].
         seed: seed of the weight initialisation and dropout (``None``: random).
 
@@ -423,7 +423,8 @@ class ExperimentResult:
         normalizer: the :class:`Normalizer` fitted on the training examples.
         history: per-epoch lists (see :func:`train_model`), with ``seconds``.
         evaluation: the :class:`Evaluation` on the test recordings.
-        train_file_accuracy: file-level accuracy on the training recordings (with the final weights).
+        train_file_accuracy: file-level accuracy on the fitting recordings (the training recordings
+            without the validation ones), with the final weights.
         settings: the training settings used.
         fit_idx, val_idx, test_idx: recordings used for fitting, validation and testing.
     """
@@ -511,7 +512,9 @@ def held_out_speaker_experiment(collection, features: FeatureSet, speakers=None,
     """Train one model per held-out speaker and test it on that speaker's recordings only.
 
     For each speaker in ``speakers`` (default: all of the collection), :func:`course_utils.data.speaker_split`
-    gives a training set without that voice; the model never hears it before the test.
+    gives a training set without that voice; the model never hears it before the test. No validation
+    recordings are set aside (``val_fraction=0``): every model fits all recordings of the other speakers,
+    and ``train_accuracy`` is measured on them.
 
     Returns:
         A pandas DataFrame indexed by speaker with columns ``accuracy`` (file level), ``train_accuracy``
@@ -540,7 +543,10 @@ def held_out_speaker_experiment(collection, features: FeatureSet, speakers=None,
 
 
 def summarize_held_out(table) -> str:
-    """``"mean 0.812 ± 0.071 (std over 6 speakers), min 0.70 (theo), max 0.93 (george)"`` for a result table."""
+    """``"mean 0.812 ± 0.071 (std over 6 speakers), min 0.700 (theo), max 0.930 (george)"`` for a result table.
+
+    The ± is the standard deviation over the speakers (1/N), not a standard error.
+    """
     acc = table["accuracy"]
     return (f"mean {acc.mean():.3f} ± {acc.std(ddof=0):.3f} (std over {len(acc)} speakers), "
             f"min {acc.min():.3f} ({acc.idxmin()}), max {acc.max():.3f} ({acc.idxmax()})")

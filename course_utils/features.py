@@ -30,11 +30,14 @@ Two representations (``FeatureParams.representation``):
 Feature cache
 -------------
 Features are stored under ``<course_utils.data.cache_dir()>/features/`` as one ``.npz`` file per
-key. The key is a SHA-256 of the feature parameters, the code's ``FEATURE_VERSION`` and a hash of the
-source of the modules the features come from (and of librosa's version), a fingerprint of
-the recordings (a BLAKE2 hash of every sample and the sample rate, plus the FSDD registry's checksum when
-the recordings come from FSDD) and, for augmented features, the augmentation settings, the number of
-copies and the seed. Changing any of these gives a new key, so a stale file is never read. Files are
+key. The key is a SHA-256 of: the feature parameters; the code's ``FEATURE_VERSION``; a hash of the source
+of :mod:`course_utils.representations` and :mod:`course_utils.normalization` (for augmented features also
+:mod:`course_utils.augmentation`) and of the installed librosa and NumPy (and audiomentations) versions;
+a fingerprint of the recordings (a BLAKE2 hash of every sample, the sample rate and the labels, plus the
+FSDD registry's checksum when the recordings come from FSDD); and, for augmented features, the
+augmentation settings, the number of copies and the seed. Changing any of these gives a new key, so a
+stale file is not read. This module's own source is not hashed (editing a docstring here keeps the
+cache): a change to it that changes the numbers must bump ``FEATURE_VERSION``. Files are
 written to a temporary name in the same folder and moved into place with ``os.replace``, so an
 interrupted run never leaves a half-written cache file.
 """
@@ -284,7 +287,7 @@ def _fsdd_registry_digest(collection) -> str | None:
 
 
 def collection_fingerprint(collection) -> str:
-    """A hash of every sample, the sample rate and the order of the recordings of ``collection``.
+    """A hash of every sample, the sample rate, the labels and the order of the recordings of ``collection``.
 
     Any change (another subset, a resampled or edited recording, a new dataset version) changes it.
     Hashing the 1,300 s of FSDD at 8 kHz takes about 0.05 s.

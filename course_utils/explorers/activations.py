@@ -206,7 +206,7 @@ class ActivationsExplorer(Explorer):
         self.ax_stack.axhline(1, color="0.6", lw=0.8, ls=":")
         self.ax_stack.set(xlabel="layer", ylabel="std and |mean| (log scale)",
                           xlim=(0.5, self.n_layers + 0.5), title="a deep stack of such layers")
-        # a log scale over 25 decades: vanishing (1e-14) and exploding (1e9) statistics both stay in view
+        # a log scale over 27 decades (1e-16 to 1e11): vanishing (1e-14) and exploding (1e9) statistics stay in view
         self.ax_stack.set_yscale("log")
         self.ax_stack.set_ylim(*self.stack_range)
         self.ax_stack.legend(loc="lower left", fontsize="small")
@@ -437,11 +437,13 @@ class LossExplorer(Explorer):
         }[loss]
         self.set_readout(
             f"{formula} = <b>{value:.4f}</b>; dL/dp = {g:.4g}."
-            + (" The prediction lies outside [1e-7, 1 &minus; 1e-7]: it is clipped as in Keras, so the loss is "
-               "finite and flat there (gradient 0)." if clipped and loss != "mse" else "")
+            + (" The prediction lies outside [1e-7, 1 &minus; 1e-7]: it is clipped as in Keras, so the loss stays "
+               "finite and a clipped entry adds nothing to the gradient (BCE is flat there, gradient 0; CCE keeps "
+               "the gradient of the classes that are not clipped)." if clipped and loss != "mse" else "")
             + " The loss is smallest where the prediction equals the target."
             + (f" Here CCE = BCE + (1 &minus; y) ln 2 = BCE + {(1 - target) * np.log(2):.3f}: the same gradient, "
                "and for a one-hot target (y = 1) the same curve, &minus;ln p."
                if loss == "categorical_crossentropy" and EPSILON <= (1 - prediction) / 2 and not clipped else "")
-            + (" (Where Keras clips a probability, CCE and BCE no longer differ by that constant.)"
+            + (" (CCE and BCE differ by the constant (1 &minus; y) ln 2 except where Keras clips the other two "
+               "classes' (1 &minus; p)/2, at p = 1: there, for y &lt; 1, they no longer do.)"
                if loss == "categorical_crossentropy" and (clipped or (1 - prediction) / 2 < EPSILON) else ""))

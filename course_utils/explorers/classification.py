@@ -24,7 +24,7 @@ class TrainingPanel(Explorer):
     """Choose an MLP and its training, press Train, and compare the runs in a table.
 
     Moving a slider changes nothing but the description of the next run; only the Train button trains
-    (one run takes seconds to a minute, far beyond a slider's latency budget). The figure shows the
+    (one run takes seconds to minutes, far beyond a slider's latency budget). The figure shows the
     curves of the latest run: training and validation loss and accuracy per epoch, drawn live while it
     trains, with a progress bar. Every finished run becomes a row of the results table with its training
     and validation accuracy (a large gap means variance/over-fitting, both low means bias/under-fitting);
