@@ -762,7 +762,7 @@ def check_crossentropy(answer) -> Check:
         return value
     if abs(value - expected) <= ROUNDED_TOLERANCE:
         return right(f"only the true class counts: L = -ln(0.7) = {expected:.4f}.")
-    if np.isclose(value, -expected):
+    if abs(value + expected) <= ROUNDED_TOLERANCE:  # also a rounded answer such as -0.36
         return wrong("mind the minus sign: the loss is -sum y_c ln p_c, a positive number.")
     if np.isclose(value, -np.log10(0.7), rtol=1e-3):
         return wrong("that is log base 10; cross-entropy uses the natural logarithm (np.log).")

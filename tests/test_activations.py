@@ -510,6 +510,7 @@ def test_check_crossentropy():
     assert not act.check_crossentropy(0.35) and not act.check_crossentropy(0.37)
     assert not act.check_crossentropy(None)
     assert "minus" in act.check_crossentropy(np.log(0.7)).message
+    assert "minus" in act.check_crossentropy(-0.36).message  # the sign slip, rounded by hand
     assert "base 10" in act.check_crossentropy(-np.log10(0.7)).message
     assert "only the terms" in act.check_crossentropy(-np.log([0.2, 0.7, 0.1]).sum()).message
 
