@@ -358,6 +358,16 @@ def _save_atomic(path: Path, **arrays) -> None:
         raise
 
 
+def _cached_feature_set(path: Path, params, start: float):
+    """The :class:`FeatureSet` kept at ``path`` (timed from ``start``), or ``None`` when there is none to use."""
+    if not path.is_file():
+        return None
+    loaded = _load_cached(path)
+    if loaded is None:
+        return None
+    return FeatureSet(*loaded, params, time.perf_counter() - start, True, path)
+
+
 def _load_cached(path: Path):
     try:
         with np.load(path) as data:
@@ -455,10 +465,9 @@ def compute_features(collection, params: FeatureParams | None = None, *, cache: 
         key = feature_cache_key(params, collection_fingerprint(collection),
                                 registry_digest=_fsdd_registry_digest(collection))
         path = feature_cache_dir() / f"{params.representation}-{key[:24]}.npz"
-        if path.is_file():
-            loaded = _load_cached(path)
-            if loaded is not None:
-                return FeatureSet(*loaded, params, time.perf_counter() - start, True, path)
+        cached = _cached_feature_set(path, params, start)
+        if cached is not None:
+            return cached
     per_file = _features_of_files(list(collection.audio), collection.sr, params, n_jobs, progress, "features")
     X, file_index, labels = _stack(per_file, np.arange(len(collection)), collection.labels, params)
     if path is not None:
@@ -511,10 +520,9 @@ def augmented_features(collection, params: FeatureParams | None = None, *, files
         key = feature_cache_key(params, collection_fingerprint(collection), augmentation=spec,
                                 registry_digest=_fsdd_registry_digest(collection))
         path = feature_cache_dir() / f"{params.representation}-aug-{key[:24]}.npz"
-        if path.is_file():
-            loaded = _load_cached(path)
-            if loaded is not None:
-                return FeatureSet(*loaded, params, time.perf_counter() - start, True, path)
+        cached = _cached_feature_set(path, params, start)
+        if cached is not None:
+            return cached
     jobs, ids, labels = [], [], []
     for i in files:
         for k in range(n_copies):
