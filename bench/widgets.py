@@ -1,6 +1,7 @@
 """Latency of every control of every registered explorer (prints figures; asserts nothing).
 
     make bench                       # or: .venv/bin/python bench/widgets.py [explorer ...] [--rounds N]
+    .venv/bin/python bench/widgets.py --encoders      # PNG encoders compared on every explorer's picture
 
 Each control is moved through its range (``sweep_values``) up and back down ``--rounds`` times
 (``course_utils.widgets.time_controls``). Two figures per control: the wall time from setting
@@ -14,6 +15,7 @@ them by design. The load average is printed for context.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import time
 
@@ -22,7 +24,7 @@ os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 import numpy as np  # noqa: E402
 
 from course_utils.notebook import setup_notebook  # noqa: E402
-from course_utils.widgets import EXPLORERS, time_controls  # noqa: E402
+from course_utils.widgets import EXPLORERS, png_bytes, time_controls  # noqa: E402
 
 BUDGET_MEDIAN_MS, BUDGET_P95_MS = 40.0, 100.0
 
@@ -48,13 +50,45 @@ def report(name: str, rounds: int, max_values: int) -> list[str]:
     return over
 
 
+def _median_ms(work, repeats: int = 15) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return float(np.median(times))
+
+
+def compare_encoders(names) -> None:
+    """The course's PNG encoder (``png_bytes``) beside Pillow's at level 1, on each explorer's first picture."""
+    from PIL import Image
+
+    print(f"{'explorer':<26} {'size':>9}  {'png_bytes ms':>12} {'KB':>6}  {'Pillow ms':>9} {'KB':>6}  same pixels")
+    for name in names:
+        rgba = np.asarray(EXPLORERS[name]().canvas.buffer_rgba())
+
+        def pillow():
+            buffer = io.BytesIO()
+            Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="png", compress_level=1)
+            return buffer.getvalue()
+
+        ours, theirs = png_bytes(rgba), pillow()
+        same = np.array_equal(np.asarray(Image.open(io.BytesIO(ours)).convert("RGB")), rgba[..., :3])
+        print(f"{name:<26} {rgba.shape[1]:>4}x{rgba.shape[0]:<4}  {_median_ms(lambda: png_bytes(rgba)):12.1f} "
+              f"{len(ours) / 1000:6.0f}  {_median_ms(pillow):9.1f} {len(theirs) / 1000:6.0f}  {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("explorers", nargs="*", help="names in EXPLORERS (default: all)")
     parser.add_argument("--rounds", type=int, default=2, help="sweeps up and down per control (default 2)")
     parser.add_argument("--max-values", type=int, default=6, help="values per sweep (default 6)")
+    parser.add_argument("--encoders", action="store_true", help="compare PNG encoders instead of timing controls")
     args = parser.parse_args()
     setup_notebook()  # the notebooks' figure style and resolution
+    if args.encoders:
+        compare_encoders(args.explorers or list(EXPLORERS))
+        return
     print(f"budget: median <= {BUDGET_MEDIAN_MS:.0f} ms, p95 <= {BUDGET_P95_MS:.0f} ms per control change (wall)")
     print("load average (1, 5, 15 min):", os.getloadavg(), "cores:", os.cpu_count())
     over = []

@@ -19,8 +19,8 @@ Why a PNG in an ``ipywidgets.Image`` (and not ipympl or ``%matplotlib widget``)
 * The figure is drawn by matplotlib's Agg backend in the kernel, independent of the notebook's
   ``%matplotlib`` backend, so an explorer never shows a second, stale copy of its figure.
 * ``snapshot()`` is exactly what the student sees, which makes pictures testable.
-* The cost is one PNG encode per change (5-9 ms for the course's figure sizes at compression
-  level 1), which fits the latency budget below. Zooming and panning are not needed by any explorer.
+* The cost is one PNG encode per change (2-4 ms for the course's figure sizes, see :func:`png_bytes`),
+  which fits the latency budget below. Zooming and panning are not needed by any explorer.
 * Text is what matplotlib draws slowest, so the canvas keeps the glyphs of the texts it has drawn
   (:class:`course_utils._text_cache.CachingCanvasAgg`: the same pictures; measured with
   ``bench/widgets.py``, a fifth to a third less time per change for explorers with many labels).
@@ -58,6 +58,7 @@ classes live in :mod:`course_utils.explorers`, one file per topic, and register 
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib
 import io
@@ -82,6 +83,8 @@ __all__ = [
     "AudioPlayer",
     "Explorer",
     "live_explorers",
+    "one_blas_thread",
+    "png_bytes",
     "register",
     "sweep_values",
     "time_controls",
@@ -224,6 +227,68 @@ def sweep_values(control, max_values: int = 8) -> list:
     if isinstance(control, widgets.FloatSlider):
         return [float(v) for v in np.linspace(control.min, control.max, max_values)]
     return []
+
+
+# --------------------------------------------------------------------------------------------------
+# Pictures
+
+def png_bytes(rgba: np.ndarray) -> bytes:
+    """Encode an opaque figure's pixels, shape ``(height, width, 4)`` uint8 RGBA, as PNG bytes (RGB, lossless).
+
+    The encoder is chosen for speed, since every slider move pays for it. PNG's per-row filters are left
+    out (filter type "none") and zlib runs at level 1: for the course's figures (810-900 px wide) that
+    encodes in 1.4-3.4 ms instead of Pillow's 4.6-10.6 ms (Pillow tries every filter on every row), and
+    the files come out as small or, for the waveform and spectrogram figures, up to a third smaller
+    (measured with ``bench/widgets.py --encoders``, which also checks that the pixels are the same). OpenCV comes with albumentations; one without the filter option
+    (before 4.10) falls back to Pillow. The alpha channel is dropped: figures are opaque.
+    """
+    rgba = np.asarray(rgba)
+    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4:
+        raise ValueError(f"rgba must be uint8 with shape (height, width, 4), got {rgba.dtype} {rgba.shape}")
+    encoder = _cv2_png()
+    if encoder is not None:
+        cv2, params = encoder
+        ok, encoded = cv2.imencode(".png", cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGR), params)
+        if ok:
+            return encoded.tobytes()
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+@functools.cache
+def _cv2_png():
+    """OpenCV and its PNG parameters, or ``None`` when OpenCV lacks the filter option (imported on first use)."""
+    try:
+        import cv2
+    except ImportError:  # pragma: no cover - albumentations brings OpenCV
+        return None
+    if not hasattr(cv2, "IMWRITE_PNG_FILTER"):
+        return None
+    return cv2, [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
+
+
+@functools.cache
+def _blas_controller():
+    _cv2_png()  # OpenCV brings a BLAS of its own: loaded first, so that the controller sees it too
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def one_blas_thread():
+    """A context in which NumPy's (and OpenCV's) matrix products run on one thread.
+
+    Every refresh of an explorer runs in it. An explorer's products are small (mel filter banks, a
+    playground layer); a second BLAS thread hardly shortens them but keeps a core busy that the browser
+    needs on a 2-core machine. Measured with ``bench/widgets.py``: the spectrogram explorer took the same
+    20-25 ms wall time with one thread as with two, but 37 instead of 21 ms of CPU with two; on a busy
+    machine a playground product of 3600 x 32 by 32 x 32 took 11 ms with threads and 0.3 ms without. The
+    controller is made once (making one scans the loaded libraries; the limit itself costs 0.01 ms).
+    """
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -417,23 +482,24 @@ class Explorer:
 
     def refresh(self) -> None:
         """Recompute, update the figure and render it (what every control change triggers)."""
-        start = time.perf_counter()
-        self._held += 1  # an update may adjust other controls (e.g. clamp the hop to the block)
-        try:
-            self.update(**self.values())
-            self.error = None
-            self.status.value = ""
-        except Exception as error:  # shown in the notebook instead of a hidden traceback
-            self.error = error
-            self.status.value = (
-                f"<div style='color:#b3261e'><b>Could not update:</b> {html.escape(str(error))}</div>"
-                f"<!-- {html.escape(''.join(traceback.format_exception_only(type(error), error)))} -->"
-            )
-        finally:
-            self._held -= 1
-        updated = time.perf_counter()
-        self._render()
-        end = time.perf_counter()
+        with one_blas_thread():
+            start = time.perf_counter()
+            self._held += 1  # an update may adjust other controls (e.g. clamp the hop to the block)
+            try:
+                self.update(**self.values())
+                self.error = None
+                self.status.value = ""
+            except Exception as error:  # shown in the notebook instead of a hidden traceback
+                self.error = error
+                self.status.value = (
+                    f"<div style='color:#b3261e'><b>Could not update:</b> {html.escape(str(error))}</div>"
+                    f"<!-- {html.escape(''.join(traceback.format_exception_only(type(error), error)))} -->"
+                )
+            finally:
+                self._held -= 1
+            updated = time.perf_counter()
+            self._render()
+            end = time.perf_counter()
         self.last_update_ms = (end - start) * 1000
         self.timings.append((self._trigger, (updated - start) * 1000, (end - updated) * 1000))
 
@@ -525,8 +591,6 @@ class Explorer:
             self.fig.draw_artist(artist)
 
     def _render(self) -> None:
-        from PIL import Image
-
         for label, copy in self._pinned_labels:  # an update renamed a pinned label: the key changes with it
             if copy.get_text() != label.get_text():
                 copy.set_text(label.get_text())
@@ -550,13 +614,7 @@ class Explorer:
                     self.canvas.restore_region(self._background)
                     for artist in artists:
                         self.fig.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        picture = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        # The figures are opaque: RGB encodes about a fifth faster than RGBA, and a low compression level
-        # trades a little size for speed.
-        picture.convert("RGB").save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+        self.image.value = png_bytes(np.asarray(self.canvas.buffer_rgba()))
 
     def snapshot(self) -> bytes:
         """The current figure as PNG bytes (exactly what the student sees)."""

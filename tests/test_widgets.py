@@ -328,3 +328,38 @@ def test_explorers_are_found_by_css_class_and_listed_as_live():
     assert "course-control-frequency" in explorer.controls["frequency"]._dom_classes
     assert "course-picture" in explorer.image._dom_classes
     assert cw.live_explorers("tone")[-1] is explorer
+
+
+# ---- the picture encoder
+
+def _rgba_of_figure():
+    explorer = EXPLORERS["tone"]()
+    return np.asarray(explorer.canvas.buffer_rgba()).copy(), explorer
+
+
+def test_png_bytes_is_lossless_and_is_what_an_explorer_shows():
+    rgba, explorer = _rgba_of_figure()
+    decoded = np.asarray(Image.open(io.BytesIO(cw.png_bytes(rgba))))
+    assert decoded.shape == rgba.shape[:2] + (3,)
+    np.testing.assert_array_equal(decoded, rgba[..., :3])
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(explorer.snapshot())).convert("RGB")), rgba[..., :3])
+
+
+def test_png_bytes_without_opencv_filters_falls_back_to_pillow_with_the_same_pixels(monkeypatch):
+    rgba, _ = _rgba_of_figure()
+    fast = cw.png_bytes(rgba)
+    monkeypatch.setattr(cw, "_cv2_png", lambda: None)
+    slow = cw.png_bytes(rgba)
+    assert slow != fast  # really the other encoder
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(slow))), np.asarray(Image.open(io.BytesIO(fast))))
+
+
+def test_the_fast_encoder_is_there_with_the_course_s_opencv():
+    # the stack's OpenCV (brought by albumentations) has the PNG filter option; without it every move costs 3x
+    assert cw._cv2_png() is not None
+
+
+@pytest.mark.parametrize("bad", [np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4, 4), np.float32), np.zeros((4, 4), np.uint8)])
+def test_png_bytes_names_the_expected_shape_for_other_arrays(bad):
+    with pytest.raises(ValueError, match=r"rgba must be uint8 with shape \(height, width, 4\)"):
+        cw.png_bytes(bad)

@@ -5,7 +5,6 @@ Notebook: ``04_neurons_activations_losses.ipynb``.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 
 import matplotlib
 import numpy as np
@@ -15,7 +14,7 @@ from matplotlib.ticker import FixedFormatter, FixedLocator, FormatStrFormatter, 
 from course_utils.activations import (
     ACTIVATIONS, EPSILON, LOSSES, SELU_ALPHA, SELU_LAMBDA, deep_stack_statistics, neuron, softmax,
 )
-from course_utils.widgets import Explorer, checkbox, dropdown, log_slider, register, slider
+from course_utils.widgets import Explorer, checkbox, dropdown, log_slider, one_blas_thread, register, slider
 
 _ACTIVATION_OPTIONS = [("ReLU", "relu"), ("SELU", "selu"), ("sigmoid", "sigmoid"), ("tanh", "tanh"),
                        ("linear", "linear")]
@@ -26,15 +25,6 @@ def _few_ticks(*axes, n: int = 5) -> None:
             if axis.get_scale() == "linear":
                 axis.set_major_locator(MaxNLocator(n))
             axis.set_minor_locator(NullLocator())
-
-
-def _one_blas_thread():
-    """A context that runs NumPy's matrix products on one thread (threadpoolctl comes with scikit-learn)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - without it the products simply use the default threads
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 _FORMULAS = {
@@ -227,7 +217,7 @@ class ActivationsExplorer(Explorer):
     def _stack(self, activation, weight_scale):
         key = (activation, round(weight_scale, 3))
         if key not in self._cache:
-            with _one_blas_thread():  # 30 small products: threads only add overhead on a busy machine
+            with one_blas_thread():  # 30 small products: threads only add overhead on a busy machine
                 self._cache[key] = deep_stack_statistics(activation, n_layers=self.n_layers, width=self.width,
                                                          n_samples=self.n_samples,
                                                          weight_std=weight_scale / np.sqrt(self.width), rng=0)

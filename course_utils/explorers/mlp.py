@@ -56,7 +56,7 @@ from matplotlib.ticker import MaxNLocator
 from course_utils.loss_surfaces import SURFACES, gradient_descent, line_fit_hessian
 from course_utils.mlp import HIDDEN_ACTIVATIONS, MLP, TrainingRun, layer_sizes_for
 from course_utils.playground_data import AUDIO_DIGITS, AUDIO_MFCCS, make_split
-from course_utils.widgets import Explorer, dropdown, log_slider, register, selection_slider, slider
+from course_utils.widgets import Explorer, dropdown, log_slider, one_blas_thread, register, selection_slider, slider
 
 _DATASET_LABELS = {
     "circle": "circle",
@@ -84,24 +84,6 @@ FRAME_TRAINING_MS = 50.0
 #: setting does (a too-large learning rate is off at once) and a drag over a slider stays fluid. The count
 #: depends only on the settings, so the picture after a change is reproducible.
 FIRST_FRAME_UPDATES = 200
-
-
-_BLAS_CONTROLLER = None
-
-
-def _one_blas_thread():
-    """A context that runs NumPy's matrix products on one thread.
-
-    The playground's products are small; on a busy machine a second BLAS thread mostly waits (a product of
-    3600 x 32 by 32 x 32 took 11 ms with threads and 0.3 ms without, with other programs running). The
-    controller is made once: making one scans the loaded libraries, which costs more than the limit itself.
-    """
-    global _BLAS_CONTROLLER
-    if _BLAS_CONTROLLER is None:
-        from threadpoolctl import ThreadpoolController
-
-        _BLAS_CONTROLLER = ThreadpoolController()
-    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
 
 
 class _CachedBackground:
@@ -238,7 +220,7 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         return widget
 
     def refresh(self) -> None:
-        with _one_blas_thread():
+        with one_blas_thread():
             super().refresh()
 
     @property
@@ -314,7 +296,7 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         The same as ``play.value = epoch``; stops the animation at the budget or a divergence.
         """
         before, start = self.run.epoch, time.perf_counter()
-        with _one_blas_thread():
+        with one_blas_thread():
             reached = self.run.train_to(min(int(epoch), self.controls["epochs"].value))
         if reached > before:  # what training costs now sets the epochs of the next frames
             per_update = (time.perf_counter() - start) * 1000 / ((reached - before) * self._updates_per_epoch())
@@ -329,7 +311,7 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         self._paused = True
         with self._setting_play():
             self.play.playing = False
-        with _one_blas_thread():
+        with one_blas_thread():
             self.run.train_to(min(self.run.epoch + 1, self.controls["epochs"].value))
         self._show_epoch(self.run.epoch)
 
