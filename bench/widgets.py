@@ -24,7 +24,7 @@ os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 import numpy as np  # noqa: E402
 
 from course_utils.notebook import setup_notebook  # noqa: E402
-from course_utils.widgets import EXPLORERS, png_bytes, time_controls  # noqa: E402
+from course_utils.widgets import EXPLORERS, pillow_png_bytes, png_bytes, time_controls  # noqa: E402
 
 BUDGET_MEDIAN_MS, BUDGET_P95_MS = 40.0, 100.0
 
@@ -66,16 +66,10 @@ def compare_encoders(names) -> None:
     print(f"{'explorer':<26} {'size':>9}  {'png_bytes ms':>12} {'KB':>6}  {'Pillow ms':>9} {'KB':>6}  same pixels")
     for name in names:
         rgba = np.asarray(EXPLORERS[name]().canvas.buffer_rgba())
-
-        def pillow():
-            buffer = io.BytesIO()
-            Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="png", compress_level=1)
-            return buffer.getvalue()
-
-        ours, theirs = png_bytes(rgba), pillow()
+        ours, theirs = png_bytes(rgba), pillow_png_bytes(rgba)
         same = np.array_equal(np.asarray(Image.open(io.BytesIO(ours)).convert("RGB")), rgba[..., :3])
         print(f"{name:<26} {rgba.shape[1]:>4}x{rgba.shape[0]:<4}  {_median_ms(lambda: png_bytes(rgba)):12.1f} "
-              f"{len(ours) / 1000:6.0f}  {_median_ms(pillow):9.1f} {len(theirs) / 1000:6.0f}  {same}")
+              f"{len(ours) / 1000:6.0f}  {_median_ms(lambda: pillow_png_bytes(rgba)):9.1f} {len(theirs) / 1000:6.0f}  {same}")
 
 
 def main() -> None:

@@ -84,6 +84,7 @@ __all__ = [
     "Explorer",
     "live_explorers",
     "one_blas_thread",
+    "pillow_png_bytes",
     "png_bytes",
     "register",
     "sweep_values",
@@ -239,8 +240,9 @@ def png_bytes(rgba: np.ndarray) -> bytes:
     out (filter type "none") and zlib runs at level 1: for the course's figures (810-900 px wide) that
     encodes in 1.4-3.4 ms instead of Pillow's 4.6-10.6 ms (Pillow tries every filter on every row), and
     the files come out as small or, for the waveform and spectrogram figures, up to a third smaller
-    (measured with ``bench/widgets.py --encoders``, which also checks that the pixels are the same). OpenCV comes with albumentations; one without the filter option
-    (before 4.10) falls back to Pillow. The alpha channel is dropped: figures are opaque.
+    (measured with ``bench/widgets.py --encoders``, which also checks that the pixels are the same).
+    OpenCV comes with albumentations; an OpenCV without the filter option falls back to Pillow
+    (:func:`pillow_png_bytes`). The alpha channel is dropped: figures are opaque.
     """
     rgba = np.asarray(rgba)
     if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4:
@@ -251,10 +253,16 @@ def png_bytes(rgba: np.ndarray) -> bytes:
         ok, encoded = cv2.imencode(".png", cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGR), params)
         if ok:
             return encoded.tobytes()
+    return pillow_png_bytes(rgba)
+
+
+def pillow_png_bytes(rgba: np.ndarray) -> bytes:
+    """The same picture as :func:`png_bytes` (``rgba`` uint8, shape ``(height, width, 4)``), encoded by
+    Pillow at zlib level 1 with its adaptive row filters: the fallback, and the benchmark's reference."""
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="png", compress_level=1)
+    Image.fromarray(np.ascontiguousarray(np.asarray(rgba)[..., :3])).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 

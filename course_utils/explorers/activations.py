@@ -5,7 +5,6 @@ Notebook: ``04_neurons_activations_losses.ipynb``.
 
 from __future__ import annotations
 
-
 import matplotlib
 import numpy as np
 from matplotlib.transforms import offset_copy
@@ -14,7 +13,7 @@ from matplotlib.ticker import FixedFormatter, FixedLocator, FormatStrFormatter, 
 from course_utils.activations import (
     ACTIVATIONS, EPSILON, LOSSES, SELU_ALPHA, SELU_LAMBDA, deep_stack_statistics, neuron, softmax,
 )
-from course_utils.widgets import Explorer, checkbox, dropdown, log_slider, one_blas_thread, register, slider
+from course_utils.widgets import Explorer, checkbox, dropdown, log_slider, register, slider
 
 _ACTIVATION_OPTIONS = [("ReLU", "relu"), ("SELU", "selu"), ("sigmoid", "sigmoid"), ("tanh", "tanh"),
                        ("linear", "linear")]
@@ -217,10 +216,10 @@ class ActivationsExplorer(Explorer):
     def _stack(self, activation, weight_scale):
         key = (activation, round(weight_scale, 3))
         if key not in self._cache:
-            with one_blas_thread():  # 30 small products: threads only add overhead on a busy machine
-                self._cache[key] = deep_stack_statistics(activation, n_layers=self.n_layers, width=self.width,
-                                                         n_samples=self.n_samples,
-                                                         weight_std=weight_scale / np.sqrt(self.width), rng=0)
+            # 30 small products, on one BLAS thread like everything a refresh computes (widgets.one_blas_thread)
+            self._cache[key] = deep_stack_statistics(activation, n_layers=self.n_layers, width=self.width,
+                                                     n_samples=self.n_samples,
+                                                     weight_std=weight_scale / np.sqrt(self.width), rng=0)
         return self._cache[key]
 
     def update(self, activation, z, weight_scale, compare):

@@ -219,10 +219,6 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
         widget.children = (*widget.children, self.code_box)
         return widget
 
-    def refresh(self) -> None:
-        with one_blas_thread():
-            super().refresh()
-
     @property
     def net(self) -> MLP:
         """The network of the current run."""
