@@ -53,9 +53,19 @@ def chromium_path() -> str:
     return path
 
 
-def launch_chromium(playwright):
-    """A headless Chromium (Debian's) driven by ``playwright`` (from ``sync_playwright()``)."""
-    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True)
+def launch_chromium(playwright, extra_args=()):
+    """A headless Chromium (Debian's) driven by ``playwright`` (from ``sync_playwright()``); ``extra_args`` are
+    further command-line switches (e.g. a fake microphone for the recorder's test)."""
+    return playwright.chromium.launch(executable_path=chromium_path(), args=[*CHROMIUM_FLAGS, *extra_args],
+                                      headless=True)
+
+
+def fake_microphone_flags(wav_path, *, allow: bool = True) -> list[str]:
+    """Chromium switches for a fake microphone that plays ``wav_path`` (looped); ``allow=False`` refuses
+    every permission request instead of granting it, as a student who clicks "Block" would."""
+    flags = ["--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={wav_path}",
+             "--autoplay-policy=no-user-gesture-required"]
+    return flags + (["--use-fake-ui-for-media-stream"] if allow else ["--deny-permission-prompts"])
 
 
 def _free_port() -> int:
