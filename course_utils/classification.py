@@ -48,6 +48,7 @@ __all__ = [
     "train_model",
     "aggregate_by_file",
     "predict_files",
+    "classify_recording",
     "evaluate",
     "Evaluation",
     "per_speaker_accuracy",
@@ -288,6 +289,49 @@ def _predict(model, X, batch_size: int = 8192) -> np.ndarray:
         return np.asarray(model.predict(X, verbose=0))
     out = [np.asarray(model(X[i:i + batch_size], training=False)) for i in range(0, len(X), batch_size)]
     return np.concatenate(out) if out else np.zeros((0, int(model.output_shape[-1])), np.float32)
+
+
+def classify_recording(model, normalizer, params, y, sr: int, *, model_sr: int = 8000, top_db: float | None = 30.0):
+    """One recording through the whole pipeline: resample, trim silence, features, normalize, predict, average.
+
+    This is what happens to a take of your own voice (notebook 06): it is resampled to the rate the model was
+    trained at, its leading and trailing silence is cut (as FSDD's recordings are cut), its examples are
+    computed with the same :class:`~course_utils.features.FeatureParams`, standardised with the training
+    statistics, and the examples' probabilities are averaged into the file's.
+
+    Args:
+        model: the trained Keras model (or anything with ``predict``).
+        normalizer: the :class:`~course_utils.normalization.Normalizer` fitted on the training examples.
+        params: the :class:`~course_utils.features.FeatureParams` the model was trained on.
+        y: the recording, float, shape ``(n_samples,)``, values in [-1, 1].
+        sr: its sample rate in Hz.
+        model_sr: the sample rate of the training data (FSDD: 8000 Hz).
+        top_db: trim frames more than this many dB below the loudest; ``None`` keeps the recording whole.
+
+    Returns:
+        ``(file_probs, examples)``: the class probabilities of the recording, shape ``(n_classes,)``, and the
+        normalized examples the model saw, shape ``(n_examples, n_features)``.
+    """
+    import librosa
+
+    from course_utils.features import FeatureParams, file_features
+
+    if not isinstance(params, FeatureParams):
+        raise TypeError(f"params must be the FeatureParams the model was trained on, got {type(params).__name__}")
+    y = np.asarray(y, dtype=np.float32)
+    if y.ndim != 1 or y.size == 0 or not np.all(np.isfinite(y)):
+        raise ValueError(f"y must be a non-empty mono recording of finite samples, shape (n_samples,); got shape {y.shape}")
+    sr = _check_int("sr", sr, 1000, 384000)
+    model_sr = _check_int("model_sr", model_sr, 1000, 384000)
+    if sr != model_sr:
+        y = np.ascontiguousarray(librosa.resample(y, orig_sr=sr, target_sr=model_sr), dtype=np.float32)
+    if top_db is not None:
+        top_db = _check_fraction("top_db", top_db, 1.0, 120.0)
+        trimmed = librosa.effects.trim(y, top_db=top_db, frame_length=256, hop_length=64)[0]
+        y = trimmed if len(trimmed) >= params.block_size else y
+    examples = normalizer.transform(file_features(y, model_sr, params))
+    probs = _predict(model, np.asarray(examples, dtype=np.float32))
+    return probs.mean(axis=0), examples
 
 
 def predict_files(model, normalizer, features: FeatureSet, files=None):

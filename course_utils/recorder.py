@@ -307,8 +307,10 @@ def _take_picture(take: Take, width_px: int = 640) -> bytes:
     t = np.arange(len(y)) / sr
     step = max(1, len(y) // 4000)  # about 4000 points are enough for the picture's width
     ax_wave.plot(t[::step], y[::step], lw=0.6, color="C0")
-    ax_wave.set(ylim=(-1.05, 1.05), ylabel="amplitude",
-                title=f"{take.source}: {take.duration:.2f} s at {sr} Hz, peak {float(np.max(np.abs(y), initial=0)):.2f}")
+    peak = float(np.max(np.abs(y), initial=0.0))
+    ax_wave.axhline(0, color="0.6", lw=0.5)
+    ax_wave.set(ylim=(-max(1.1 * peak, 0.02), max(1.1 * peak, 0.02)), ylabel="amplitude",
+                title=f"{take.source}: {take.duration:.2f} s at {sr} Hz, peak {peak:.2f} (full scale: 1)")
     block = 1 << max(8, int(round(np.log2(sr * 0.025))))  # about 25 ms
     if len(y) >= block:
         S = log_mel_spectrogram(y, sr, block, block // 4, 64)

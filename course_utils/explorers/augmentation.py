@@ -160,6 +160,7 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
             ax.set(xlabel="time (s)", ylabel="mel band")
             ax.grid(False)
         self._sound_name = None
+        self._added = 0  # sounds added with add_sound
 
     def dynamic_artists(self):
         return [*self.lines.values(), *self.images.values()]
@@ -222,6 +223,44 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
         self._draw_spec("after", S_out if transform == "pitch" else _log_mel(out), duration)
         self.set_readout(text)
         self.players["after"].set(out, SR, label=label)
+
+    def add_sound(self, y, sr: int, name: str = "your recording") -> str:
+        """Add a sound to the menu and show it, e.g. your own take from a :class:`~course_utils.recorder.Recorder`.
+
+        The sound is made mono, resampled to the explorer's 22.05 kHz and cut to its first 5 s (like the other
+        sounds). Each added sound gets a menu entry of its own, numbered (``"your recording 1 (1.4 s)"``), so a new
+        take never shows a picture or a pitch shift kept from an older one.
+
+        Args:
+            y: samples, float, shape ``(n_samples,)`` (or ``(n_samples, n_channels)``), values in [-1, 1].
+            sr: their sample rate in Hz.
+            name: the start of the menu entry.
+
+        Returns:
+            The menu entry chosen for it.
+        """
+        from course_utils.recorder import Take, _mono_float32
+
+        samples = Take(_mono_float32(y), int(sr)).resampled(SR)[: 5 * SR]
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError(f"name must be a non-empty string, got {name!r}")
+        if len(samples) < BLOCK_SIZE:
+            raise ValueError(f"the sound is too short for the spectrogram: {len(samples) / SR * 1000:.0f} ms at "
+                             f"{SR} Hz, at least {BLOCK_SIZE / SR * 1000:.0f} ms needed")
+        self._added += 1
+        entry = f"{name} {self._added} ({len(samples) / SR:.1f} s)"
+        _cache[entry] = samples
+        menu = self.controls["sound"]
+        with self.hold():
+            menu.options = [*menu.options, entry]
+            menu.value = entry
+        return entry
+
+    def use_recorder(self, recorder) -> None:
+        """Add every take of ``recorder`` to the menu as it arrives (and its latest take now, if any)."""
+        recorder.on_take(lambda take: self.add_sound(take.samples, take.sr))
+        if recorder.take is not None:
+            self.add_sound(recorder.take.samples, recorder.take.sr)
 
     def _draw_wave(self, key, y, duration):
         self.lines[key].set_xy(_envelope(y))
