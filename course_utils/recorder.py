@@ -293,7 +293,10 @@ def save_take(take: Take, label: str, folder=None, *, prefix: str = "take") -> P
         os.unlink(temporary)
 
 
-def _take_picture(take: Take, width_px: int = 640) -> bytes:
+_PICTURE_WIDTH_PX = 640
+
+
+def _take_picture(take: Take, width_px: int = _PICTURE_WIDTH_PX) -> bytes:
     """Waveform above log-mel spectrogram of a take, as PNG bytes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -391,8 +394,8 @@ class Recorder:
                                          description="Upload a file", layout=widgets.Layout(width="auto"))
         self.upload.observe(self._on_upload, names="value")
         self.status = widgets.HTML()
-        self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto",
-                                                                         display="none"))
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(width=f"{_PICTURE_WIDTH_PX}px", max_width="100%",
+                                                                         height="auto", display="none"))
         self.player = AudioPlayer("your take")
         self.player.widget.layout.display = "none"
         upload_row = widgets.HBox([widgets.HTML("<span style='color:#555'>or a file (wav, flac, ogg, mp3):</span>"),

@@ -48,7 +48,7 @@ class DigitReaction:
         self.class_names = [str(c) for c in (class_names if class_names is not None else range(10))]
         self.probs: np.ndarray | None = None
         self.examples: np.ndarray | None = None
-        self.picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(width="810px", max_width="100%", height="auto"))
         self.sentence = widgets.HTML("<i>Record a digit above: the network's answer appears here.</i>")
         self.widget = widgets.VBox([self.sentence, self.picture])
 
