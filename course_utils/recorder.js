@@ -1,8 +1,8 @@
 // The course's recorder widget (course_utils/recorder.py): microphone -> raw float32 PCM in the kernel.
 //
 // An AudioWorklet copies the microphone's samples (mono: the mean of the input's channels) in blocks of
-// 2048 to this page; on Stop (or at max_seconds) the page joins them and sends them to the kernel as one
-// binary buffer with the AudioContext's sample rate. Nothing is compressed, decoded or uploaded anywhere
+// 2048 to this page; on Stop (or at max_seconds) the page joins them and sends them to the kernel as binary
+// buffers (in parts of at most 4 MB), then the AudioContext's sample rate. Nothing is compressed, decoded or uploaded anywhere
 // else: the samples go from the browser to the notebook's own kernel only.
 
 const TAP = `
@@ -214,7 +214,13 @@ function render({ model, el }) {
     stop.disabled = true;
     peak = 0;
     drawLevel();
-    model.send({ event: "take", sr: current.sr, n_samples: current.n }, undefined, [pcm.buffer]);
+    // In parts of at most 4 MB: the server refuses a single websocket message over 10 MiB (a minute at 48 kHz).
+    const PART = Math.max(1024, model.get("part_samples"));
+    const parts = Math.max(1, Math.ceil(current.n / PART));
+    for (let i = 0; i < parts; i++) {
+      model.send({ event: "part", index: i, parts }, undefined, [pcm.slice(i * PART, (i + 1) * PART).buffer]);
+    }
+    model.send({ event: "take", sr: current.sr, n_samples: current.n, parts });
   }
 
   record.addEventListener("click", start);

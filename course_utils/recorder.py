@@ -336,6 +336,8 @@ def _recorder_widget_class():
             _esm = Path(__file__).with_name("recorder.js")
             max_seconds = traitlets.Float(4.0).tag(sync=True)
             prompt = traitlets.Unicode("").tag(sync=True)
+            #: samples per message of a take (4 MB; jupyter-server refuses a websocket message over 10 MiB)
+            part_samples = traitlets.Int(1 << 20).tag(sync=True)
 
         _RecorderWidget = RecorderWidget
     return _RecorderWidget
@@ -388,6 +390,7 @@ class Recorder:
         self.problem = ""
         self.error: BaseException | None = None
         self._callbacks: list = []
+        self._parts: dict = {}  # index -> bytes of a take arriving in parts
         self.mic = _recorder_widget_class()(max_seconds=self.max_seconds)
         self.mic.on_msg(self._on_message)
         self.upload = widgets.FileUpload(accept=",".join(UPLOAD_TYPES), multiple=False,
@@ -442,11 +445,17 @@ class Recorder:
         elif event == "started":
             self.problem = ""
             self._say(f"Recording at {int(content.get('sr', 0))} Hz… press Stop when you are done.")
+        elif event == "part":  # a long take comes in parts (one websocket message may hold at most 10 MiB)
+            if buffers:
+                self._parts[int(content.get("index", len(self._parts)))] = bytes(buffers[0])
         elif event == "take":
-            if not buffers:
-                self._say("The page sent a take without samples: press Record again.", error=True)
+            parts, self._parts = self._parts, {}
+            data = b"".join(parts[i] for i in sorted(parts)) if parts else b"".join(bytes(b) for b in buffers or [])
+            expected = int(content.get("n_samples", -1))
+            if not data or len(data) != 4 * expected or len(parts) != int(content.get("parts", len(parts))):
+                self._say("The take did not arrive whole: press Record again.", error=True)
                 return
-            samples = np.frombuffer(bytes(buffers[0]), dtype="<f4").copy()
+            samples = np.frombuffer(data, dtype="<f4").copy()
             self.receive(samples, int(content.get("sr", 0)), source="microphone")
 
     def _on_upload(self, change) -> None:

@@ -173,7 +173,10 @@ def test_a_take_from_the_page_arrives_as_float32_with_its_sample_rate():
     seen = []
     recorder.on_take(seen.append)
     y = speechlike(sr=48000)
-    recorder._on_message(recorder.mic, {"event": "take", "sr": 48000, "n_samples": len(y)}, [memoryview(y.tobytes())])
+    half = len(y) // 2
+    for index, part in enumerate([y[:half], y[half:]]):  # as the page sends a take: in parts, then the sample rate
+        recorder._on_message(recorder.mic, {"event": "part", "index": index, "parts": 2}, [memoryview(part.tobytes())])
+    recorder._on_message(recorder.mic, {"event": "take", "sr": 48000, "n_samples": len(y), "parts": 2}, [])
     take = recorder.take
     assert seen == [take] and recorder in live_recorders()
     assert take.sr == 48000 and take.samples.dtype == np.float32 and take.samples.flags.writeable
@@ -181,6 +184,14 @@ def test_a_take_from_the_page_arrives_as_float32_with_its_sample_rate():
     assert take.ok and "usable" in recorder.status.value
     assert recorder.picture.value[:8] == b"\x89PNG\r\n\x1a\n" and recorder.player.sr == 48000
     assert abs(len(take.resampled(8000)) - len(y) / 6) <= 1
+
+
+def test_a_take_with_a_missing_part_is_refused_not_cut():
+    recorder = Recorder()
+    y = speechlike(sr=48000)
+    recorder._on_message(recorder.mic, {"event": "part", "index": 0, "parts": 2}, [memoryview(y[:100].tobytes())])
+    recorder._on_message(recorder.mic, {"event": "take", "sr": 48000, "n_samples": len(y), "parts": 2}, [])
+    assert recorder.take is None and "did not arrive whole" in recorder.status.value
 
 
 def test_the_page_saying_no_microphone_is_shown_with_the_upload_as_the_way_out():

@@ -120,8 +120,10 @@ def test_a_take_from_the_microphone_arrives_in_the_kernel(lab, tone_wav):
             panel.locator("img").first.wait_for(state="visible")
             assert panel.locator("audio").count() == 1
 
-            # at max_seconds the recording stops by itself, at exactly that length
-            kernel.run("from course_utils.recorder import live_recorders; live_recorders()[-1].mic.max_seconds = 1.0")
+            # at max_seconds the recording stops by itself, at exactly that length; a long take travels in
+            # parts (here made small, so that this one second takes several messages) and arrives whole
+            kernel.run("from course_utils.recorder import live_recorders; r = live_recorders()[-1]; "
+                       "r.mic.max_seconds = 1.0; r.mic.part_samples = 10000")
             recorder.locator(".course-recorder-record").click()
             state = _wait_for_take(kernel, 2)
             assert state["takes"] == 2 and state["n"] == round(1.0 * state["sr"]), state
