@@ -24,35 +24,29 @@ NOTEBOOK = "00_start_here.ipynb"
 
 
 @pytest.fixture(scope="module")
-def start_notebook(tmp_path_factory):
+def start_notebook(start_notebook_lab):
     """The start notebook open in Chromium with all its cells run; yields (page, kernel client, lab)."""
     from playwright.sync_api import sync_playwright
 
-    try:
-        jb.chromium_path()
-        lab = jb.JupyterLab(tmp_path_factory.mktemp("lab"), [NOTEBOOK]).start()
-    except jb.LaunchError as error:
-        pytest.fail(str(error))
-    try:
-        with sync_playwright() as playwright:
-            browser = jb.launch_chromium(playwright)
+    lab = start_notebook_lab
+    with sync_playwright() as playwright:
+        browser = jb.launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport=jb.VIEWPORT)
+            page.set_default_timeout(60_000)
+            jb.open_notebook(page, lab, NOTEBOOK)
+            progress = jb.run_all(page, timeout=300)
+            errors = jb.tracebacks(page)
+            assert not errors, errors[0]
+            assert progress["todo"] == 0, f"cells left unrun: {progress}"
+            kernel = lab.kernel(NOTEBOOK)
             try:
-                page = browser.new_page(viewport=jb.VIEWPORT)
-                page.set_default_timeout(60_000)
-                jb.open_notebook(page, lab, NOTEBOOK)
-                progress = jb.run_all(page, timeout=300)
-                errors = jb.tracebacks(page)
-                assert not errors, errors[0]
-                assert progress["todo"] == 0, f"cells left unrun: {progress}"
-                kernel = lab.kernel(NOTEBOOK)
-                try:
-                    yield page, kernel, lab
-                finally:
-                    kernel.close()
+                yield page, kernel, lab
             finally:
-                browser.close()
-    finally:
-        lab.stop()
+                kernel.close()
+        finally:
+            browser.close()
+            lab.shutdown_kernel(NOTEBOOK)
 
 
 def _tone(page, kernel) -> jb.PageExplorer:

@@ -11,6 +11,7 @@ Nothing is timed; waits only have generous time-outs.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -44,16 +45,8 @@ print(json.dumps(result))
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    try:
-        jb.chromium_path()
-        lab = jb.JupyterLab(tmp_path_factory.mktemp("lab"), [NOTEBOOK]).start()
-    except jb.LaunchError as error:
-        pytest.fail(str(error))
-    try:
-        yield lab
-    finally:
-        lab.stop()
+def lab(start_notebook_lab):
+    return start_notebook_lab
 
 
 @pytest.fixture(scope="module")
@@ -66,18 +59,31 @@ def tone_wav(tmp_path_factory):
     return path
 
 
-def _open(playwright, lab, tone_wav, *, allow: bool):
-    browser = jb.launch_chromium(playwright, jb.fake_microphone_flags(tone_wav, allow=allow))
-    page = browser.new_page(viewport=jb.VIEWPORT)
-    page.set_default_timeout(60_000)
-    jb.open_notebook(page, lab, NOTEBOOK, workspace=f"recorder-{allow}")
-    progress = jb.run_all(page, timeout=300)
-    errors = jb.tracebacks(page)
-    assert not errors, errors[0]
-    assert progress["todo"] == 0, f"cells left unrun: {progress}"
-    recorder = page.locator(".course-recorder").first
-    recorder.scroll_into_view_if_needed()
-    return browser, page, recorder
+@contextlib.contextmanager
+def _notebook_in_chromium(lab, tone_wav, *, allow: bool):
+    """Notebook 00 run in a Chromium whose fake microphone plays ``tone_wav``; yields (page, recorder box, kernel)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = jb.launch_chromium(playwright, jb.fake_microphone_flags(tone_wav, allow=allow))
+        kernel = None
+        try:
+            page = browser.new_page(viewport=jb.VIEWPORT)
+            page.set_default_timeout(60_000)
+            jb.open_notebook(page, lab, NOTEBOOK, workspace=f"recorder-{allow}")
+            progress = jb.run_all(page, timeout=300)
+            errors = jb.tracebacks(page)
+            assert not errors, errors[0]
+            assert progress["todo"] == 0, f"cells left unrun: {progress}"
+            recorder = page.locator(".course-recorder").first
+            recorder.scroll_into_view_if_needed()
+            kernel = lab.kernel(NOTEBOOK)
+            yield page, recorder, kernel
+        finally:
+            if kernel is not None:
+                kernel.close()
+            browser.close()
+            lab.shutdown_kernel(NOTEBOOK)
 
 
 def _wait_for_take(kernel, count: int, timeout: float = 60.0) -> dict:
@@ -98,70 +104,48 @@ def _assert_tone(state: dict, *, min_seconds: float, max_seconds: float) -> None
 
 
 def test_a_take_from_the_microphone_arrives_in_the_kernel(lab, tone_wav):
-    from playwright.sync_api import sync_playwright
+    with _notebook_in_chromium(lab, tone_wav, allow=True) as (page, recorder, kernel):
+        assert kernel.json(CHECK_TAKE)["takes"] == 0
+        recorder.locator(".course-recorder-record").click()
+        clock = recorder.locator(".course-recorder-clock")
+        page.wait_for_function("el => parseFloat(el.textContent) >= 1.2", arg=clock.element_handle())
+        page_sr = int(clock.inner_text().split("·")[1].split()[0].replace(",", ""))
+        recorder.locator(".course-recorder-stop").click()
+        state = _wait_for_take(kernel, 1)
+        assert state["takes"] == 1, state
+        assert state["source"] == "microphone" and state["sr"] == page_sr
+        _assert_tone(state, min_seconds=1.2, max_seconds=5.0)
+        # the kernel's answer reaches the page: its picture of the take and a player
+        panel = page.locator(".course-recorder-panel").first
+        panel.locator("img").first.wait_for(state="visible")
+        assert panel.locator("audio").count() == 1
 
-    kernel = None
-    with sync_playwright() as playwright:
-        browser, page, recorder = _open(playwright, lab, tone_wav, allow=True)
-        try:
-            kernel = lab.kernel(NOTEBOOK)
-            assert kernel.json(CHECK_TAKE)["takes"] == 0
-            recorder.locator(".course-recorder-record").click()
-            clock = recorder.locator(".course-recorder-clock")
-            page.wait_for_function("el => parseFloat(el.textContent) >= 1.2", arg=clock.element_handle())
-            page_sr = int(clock.inner_text().split("·")[1].split()[0].replace(",", ""))
-            recorder.locator(".course-recorder-stop").click()
-            state = _wait_for_take(kernel, 1)
-            assert state["takes"] == 1, state
-            assert state["source"] == "microphone" and state["sr"] == page_sr
-            _assert_tone(state, min_seconds=1.2, max_seconds=5.0)
-            # the kernel's answer reaches the page: its picture of the take and a player
-            panel = page.locator(".course-recorder-panel").first
-            panel.locator("img").first.wait_for(state="visible")
-            assert panel.locator("audio").count() == 1
-
-            # at max_seconds the recording stops by itself, at exactly that length; a long take travels in
-            # parts (here made small, so that this one second takes several messages) and arrives whole
-            kernel.run("from course_utils.recorder import live_recorders; r = live_recorders()[-1]; "
-                       "r.mic.max_seconds = 1.0; r.mic.part_samples = 10000")
-            recorder.locator(".course-recorder-record").click()
-            state = _wait_for_take(kernel, 2)
-            assert state["takes"] == 2 and state["n"] == round(1.0 * state["sr"]), state
-            _assert_tone(state, min_seconds=1.0, max_seconds=1.0)
-            assert recorder.locator(".course-recorder-record").is_enabled()
-        finally:
-            if kernel is not None:
-                kernel.close()
-            browser.close()
-            lab.shutdown_kernel(NOTEBOOK)
+        # at max_seconds the recording stops by itself, at exactly that length; a long take travels in
+        # parts (here made small, so that this one second takes several messages) and arrives whole
+        kernel.run("from course_utils.recorder import live_recorders; r = live_recorders()[-1]; "
+                   "r.mic.max_seconds = 1.0; r.mic.part_samples = 10000")
+        recorder.locator(".course-recorder-record").click()
+        state = _wait_for_take(kernel, 2)
+        assert state["takes"] == 2 and state["n"] == round(1.0 * state["sr"]), state
+        _assert_tone(state, min_seconds=1.0, max_seconds=1.0)
+        assert recorder.locator(".course-recorder-record").is_enabled()
 
 
 def test_a_refused_microphone_is_explained_and_the_upload_gives_the_take(lab, tone_wav):
-    from playwright.sync_api import sync_playwright
+    with _notebook_in_chromium(lab, tone_wav, allow=False) as (page, recorder, kernel):
+        recorder.locator(".course-recorder-record").click()
+        message = recorder.locator(".course-recorder-message")
+        page.wait_for_function("el => el.textContent.length > 0", arg=message.element_handle())
+        assert "refused the microphone" in message.inner_text() and "upload" in message.inner_text()
+        deadline = time.monotonic() + 30
+        while not (state := kernel.json(CHECK_TAKE))["problem"] and time.monotonic() < deadline:
+            time.sleep(0.25)
+        assert "refused" in state["problem"] and state["takes"] == 0
+        assert "Upload a file" in state["status"]
 
-    kernel = None
-    with sync_playwright() as playwright:
-        browser, page, recorder = _open(playwright, lab, tone_wav, allow=False)
-        try:
-            kernel = lab.kernel(NOTEBOOK)
-            recorder.locator(".course-recorder-record").click()
-            message = recorder.locator(".course-recorder-message")
-            page.wait_for_function("el => el.textContent.length > 0", arg=message.element_handle())
-            assert "refused the microphone" in message.inner_text() and "upload" in message.inner_text()
-            deadline = time.monotonic() + 30
-            while not (state := kernel.json(CHECK_TAKE))["problem"] and time.monotonic() < deadline:
-                time.sleep(0.25)
-            assert "refused" in state["problem"] and state["takes"] == 0
-            assert "Upload a file" in state["status"]
-
-            with page.expect_file_chooser() as chooser:  # what a student does: the button, then a file
-                page.locator(".course-recorder-panel .widget-upload").first.click()
-            chooser.value.set_files(str(tone_wav))
-            state = _wait_for_take(kernel, 1)
-            assert state["takes"] == 1 and state["source"] == "upload: tone.wav" and state["sr"] == 48000, state
-            _assert_tone(state, min_seconds=2.0, max_seconds=2.0)
-        finally:
-            if kernel is not None:
-                kernel.close()
-            browser.close()
-            lab.shutdown_kernel(NOTEBOOK)
+        with page.expect_file_chooser() as chooser:  # what a student does: the button, then a file
+            page.locator(".course-recorder-panel .widget-upload").first.click()
+        chooser.value.set_files(str(tone_wav))
+        state = _wait_for_take(kernel, 1)
+        assert state["takes"] == 1 and state["source"] == "upload: tone.wav" and state["sr"] == 48000, state
+        _assert_tone(state, min_seconds=2.0, max_seconds=2.0)
