@@ -39,3 +39,29 @@ def _check_fraction(name: str, value, low: float = 0.0, high: float = 1.0) -> fl
     if not low <= float(value) <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {value}")
     return float(value)
+
+
+def _check_bool(name: str, value) -> bool:
+    """``value`` if it is ``True`` or ``False`` (a NumPy bool too); a truthy string such as ``'no'`` is refused."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _check_signal(name: str, y, *, min_samples: int = 1, max_samples: int = 50_000_000) -> np.ndarray:
+    """A mono float signal as float32: shape ``(n_samples,)``, finite, ``min_samples`` to ``max_samples`` long.
+
+    Integer arrays are refused (int16 audio used unscaled is 32768 times too loud): divide by 32768 first.
+    """
+    array = np.asarray(y)
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
+        raise TypeError(f"{name} must be an array of real float samples, got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{name} holds integers ({array.dtype}); convert to float in [-1, 1] first (int16: divide by 32768)")
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be mono, shape (n_samples,), got shape {array.shape}")
+    if not min_samples <= array.size <= max_samples:
+        raise ValueError(f"{name} must hold {min_samples} to {max_samples} samples, got {array.size}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} holds NaN or infinite samples")
+    return np.ascontiguousarray(array, dtype=np.float32)
