@@ -7,21 +7,28 @@ notebook                               module
 =====================================  =======================================
 ``00_start_here.ipynb``                :mod:`course_utils.notebook`, :mod:`course_utils.widgets`
 ``01_audio_representations.ipynb``     :mod:`course_utils.representations`
-``02_data_normalization.ipynb``        :mod:`course_utils.normalization`
+``02_data_normalization.ipynb``        :mod:`course_utils.normalization` (the methods; it re-exports the
+                                       three below), :mod:`course_utils.normalization_descent` (why: gradient
+                                       descent on two scales), :mod:`course_utils.normalization_patches` (FSDD
+                                       patches, scikit-learn's layout), :mod:`course_utils.normalization_checks`
 ``03_data_augmentation.ipynb``         :mod:`course_utils.augmentation` (waveforms),
                                        :mod:`course_utils.spectrogram_augmentation`,
                                        :mod:`course_utils.augmentation_labels`,
                                        :mod:`course_utils.augmentation_experiment`
 ``04_neurons_activations_losses.ipynb`` :mod:`course_utils.activations`
-``05_training_an_mlp.ipynb``           :mod:`course_utils.mlp` (the network), :mod:`course_utils.loss_surfaces`
+``05_training_an_mlp.ipynb``           :mod:`course_utils.mlp` (re-exports :mod:`course_utils.mlp_network`, the
+                                       network and its training, :mod:`course_utils.mlp_gradients`, gradient
+                                       checks, and :mod:`course_utils.mlp_exercises`), :mod:`course_utils.loss_surfaces`
                                        (gradient descent in 2-D), :mod:`course_utils.playground_data` (datasets)
 ``06_programming_session.ipynb``       :mod:`course_utils.features` (features and their cache),
                                        :mod:`course_utils.classification` (training, evaluation),
-                                       :mod:`course_utils.training_curves` (live curves)
+                                       :mod:`course_utils.training_curves` (live curves),
+                                       :mod:`course_utils.explorers.voice` (your voice and the network)
 =====================================  =======================================
 
 Cross-cutting modules: :mod:`course_utils.data` (download-and-verify cache and loaders),
-:mod:`course_utils.signals` (deterministic synthetic signals), :mod:`course_utils.widgets`
+:mod:`course_utils.signals` (deterministic synthetic signals), :mod:`course_utils.recorder` (your own
+voice: microphone or upload), :mod:`course_utils.widgets`
 (the slider framework and the registry ``EXPLORERS``), :mod:`course_utils.explorers` (one file of
 interactive explorers per topic), :mod:`course_utils.checks` (the result type of the "Your turn"
 checkers), :mod:`course_utils.plotting` (plot helpers) and :mod:`course_utils.tensorflow_logs` (keeps

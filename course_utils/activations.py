@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.checks import Check, as_number, right, wrong
+from course_utils.checks import Check, as_number, right, shown, wrong
 from course_utils.tensorflow_logs import quiet_tensorflow_import
 
 quiet_tensorflow_import()  # the notebook imports Keras later; its C++ start-up lines stay out of the page
@@ -69,6 +69,31 @@ def _as_float(x, name: str) -> np.ndarray:
     if arr.dtype.kind != "f":
         raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
     return arr
+
+
+def _as_real(value, name: str) -> float:
+    """``value`` as a float if it is a real number; booleans, text and complex numbers raise ``TypeError``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond float's range, e.g. 10**400
+        return float("inf") if value > 0 else float("-inf")
+
+
+def _as_count(value, name: str, low: int, high: int) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}, got {value}")
+    return int(value)
+
+
+def _as_rng(rng, name: str = "rng") -> np.random.Generator:
+    """A generator from ``None``, a seed from 0 to 2**32 - 1 or a ``np.random.Generator``."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return np.random.default_rng(rng)
+    return np.random.default_rng(_as_count(rng, name, 0, 2**32 - 1))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -213,15 +238,17 @@ def softmax(z, axis: int = -1, temperature: float = 1.0):
     Args:
         z: logits, array of shape ``(..., n_classes)`` (classes along ``axis``).
         axis: the class axis.
-        temperature: ``T > 0``. ``T = 1`` is the ordinary softmax (as ``keras.activations.softmax``);
-            ``T < 1`` sharpens the distribution towards the arg-max, ``T > 1`` flattens it towards uniform.
+        temperature: ``T > 0``, any finite number. ``T = 1`` is the ordinary softmax (as
+            ``keras.activations.softmax``); ``T < 1`` sharpens the distribution towards the arg-max (a tiny
+            ``T`` gives the one-hot arg-max), ``T > 1`` flattens it towards uniform.
 
     Returns:
         np.ndarray of the same shape as ``z``; entries in [0, 1], summing to 1 along ``axis``.
 
     Raises:
-        ValueError: if ``temperature`` is not a finite positive number, ``z`` is a scalar, or
-            ``axis`` is out of range.
+        ValueError: if ``temperature`` is not a finite positive number, ``z`` is a scalar or holds NaN/inf,
+            or ``axis`` is out of range.
+        TypeError: if ``axis`` is not an integer or ``temperature`` not a real number.
 
     Example:
         >>> softmax([[1.0, 2.0, 3.0]]).round(3)
@@ -232,18 +259,23 @@ def softmax(z, axis: int = -1, temperature: float = 1.0):
     z = _as_float(z, "z")
     if z.ndim == 0:
         raise ValueError("z must have at least one axis (the classes); got a scalar")
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an integer from {-z.ndim} to {z.ndim - 1}, got {axis!r}")
     if not -z.ndim <= axis < z.ndim:
         raise ValueError(f"axis must be in [{-z.ndim}, {z.ndim - 1}] for z of shape {z.shape}, got {axis}")
-    try:
-        temperature = float(temperature)
-    except (TypeError, ValueError):
-        raise TypeError(f"temperature must be a positive number, got {temperature!r}") from None
+    temperature = _as_real(temperature, "temperature")
     if not (np.isfinite(temperature) and temperature > 0):
         raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
-    scaled = z / np.asarray(temperature, dtype=z.dtype)
-    shifted = scaled - np.max(scaled, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    if not np.all(np.isfinite(z)):
+        raise ValueError("z holds NaN or infinite logits; every logit must be a finite number")
+    if z.size == 0:
+        return z.copy()
+    # Shift first, then divide, in float64: every exponent is <= 0 and the largest is exactly 0, so any
+    # temperature (1e-308 too) gives a finite distribution; exponents below float's range are e^-inf = 0.
+    with np.errstate(over="ignore", under="ignore"):
+        shifted = (z.astype(np.float64) - np.max(z, axis=axis, keepdims=True)) / temperature
+        e = np.exp(shifted)
+    return (e / np.sum(e, axis=axis, keepdims=True)).astype(z.dtype, copy=False)
 
 
 #: name -> (activation, derivative), the activations of a hidden or output layer.
@@ -317,6 +349,18 @@ def _n_samples(y) -> int:
     return int(np.prod(y.shape[:-1], dtype=np.int64))
 
 
+def _difference(t: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """``p - t``, refused with the limit when the sum of its squares would overflow the dtype."""
+    limit = float(np.sqrt(np.finfo(p.dtype).max / p.size))
+    with np.errstate(over="ignore"):
+        difference = p - t
+    largest = float(np.max(np.abs(difference.astype(np.float64))))
+    if not largest <= limit:
+        raise ValueError(f"y_pred - y_true must lie within +-{limit:.3g} for {p.size} {p.dtype} entries (beyond, "
+                         f"the squared error overflows), got a difference of {largest:.3g}")
+    return difference
+
+
 def mse(y_true, y_pred, reduction: str = "mean"):
     """Mean squared error, ``L = mean((y_pred - y_true)^2)`` over batch and outputs (the regression loss).
 
@@ -332,12 +376,14 @@ def mse(y_true, y_pred, reduction: str = "mean"):
         float, the mean over all entries (or per-sample losses).
 
     Raises:
-        ValueError: if the shapes differ, the arrays are empty or contain NaN/inf.
+        ValueError: if the shapes differ, the arrays are empty or contain NaN/inf, or an entry of
+            ``y_pred - y_true`` is so large that the squares overflow (beyond ``sqrt(max float / size)``,
+            1.3e154 for one float64 entry): the message gives the limit.
 
     Notebook: ``04_neurons_activations_losses.ipynb``.
     """
     t, p = _pair(y_true, y_pred, min_ndim=0)
-    squared = (p - t) ** 2
+    squared = _difference(t, p) ** 2
     return _reduce(squared.mean(axis=-1) if squared.ndim >= 2 else squared, reduction)
 
 
@@ -350,7 +396,7 @@ def mse_gradient(y_true, y_pred) -> np.ndarray:
     Notebook: ``04_neurons_activations_losses.ipynb``.
     """
     t, p = _pair(y_true, y_pred, min_ndim=0)
-    return 2.0 * (p - t) / p.size
+    return 2.0 * _difference(t, p) / p.size
 
 
 def binary_crossentropy(y_true, y_pred, reduction: str = "mean"):
@@ -473,9 +519,15 @@ def softmax_crossentropy(y_true, logits) -> float:
     t, z = _pair(y_true, logits, pred_name="logits", min_ndim=1)
     _check_rows_sum_to_one(t, "y_true")
     m = np.max(z, axis=-1, keepdims=True)
-    log_sum_exp = m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
-    log_p = z - log_sum_exp
-    return float(-np.sum(t * log_p) / _n_samples(z))
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):  # logits 1.8e308 apart: log_p = -inf
+        log_sum_exp = m + np.log(np.sum(np.exp(z - m), axis=-1, keepdims=True))
+        log_p = z - log_sum_exp
+        terms = np.where(t != 0, t * log_p, 0.0)  # a class with target 0 adds nothing, even at log_p = -inf
+        loss = float(-np.sum(terms) / _n_samples(z))
+    if not np.isfinite(loss):
+        raise ValueError("logits: a true class lies more than 1.8e308 below the largest logit, so the loss "
+                         "overflows float64; keep the logits within +-1e300")
+    return loss
 
 
 def softmax_crossentropy_gradient(y_true, logits) -> np.ndarray:
@@ -512,6 +564,8 @@ LOSSES = {
 # ----------------------------------------------------------------------------------------------
 
 def _activation(name: str):
+    if not isinstance(name, str):
+        raise TypeError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
     if name == "softmax":
         return softmax
     if name not in ACTIVATIONS:
@@ -534,7 +588,9 @@ def neuron(x, weights, bias: float = 0.0, activation: str = "relu"):
         float for one input vector, np.ndarray of shape ``(n_samples,)`` otherwise.
 
     Raises:
-        ValueError: if the last axis of ``x`` does not match ``len(weights)`` or the activation is unknown.
+        ValueError: if the last axis of ``x`` does not match ``len(weights)``, the activation is unknown, or
+            an input, weight or the bias is NaN/inf (or so large that ``z`` overflows).
+        TypeError: if ``bias`` is not a real number (``True`` and ``"0.5"`` are refused).
 
     Example:
         >>> neuron([1.0, 2.0], weights=[0.5, -1.0], bias=0.25, activation="linear")
@@ -553,7 +609,16 @@ def neuron(x, weights, bias: float = 0.0, activation: str = "relu"):
         raise ValueError("a single neuron has no softmax (softmax needs a whole layer); choose one of "
                          f"{sorted(ACTIVATIONS)}")
     f = _activation(activation)
-    a = f(x @ w + float(bias))
+    bias = _as_real(bias, "bias")
+    if not np.isfinite(bias):
+        raise ValueError(f"bias must be a finite number, got {bias}")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(w))):
+        raise ValueError("x and weights must hold finite numbers (no NaN or inf)")
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = x @ w + bias
+    if not np.all(np.isfinite(z)):
+        raise ValueError("the weighted sum z overflows float64: keep x and weights within about +-1e150")
+    a = f(z)
     return float(a) if a.ndim == 0 else a
 
 
@@ -564,9 +629,9 @@ def lecun_normal(n_inputs: int, n_units: int, rng=None) -> np.ndarray:
     ``keras.initializers.LecunNormal`` draws from a truncated normal rescaled to the same variance.)
 
     Args:
-        n_inputs: fan-in of the layer (number of inputs of each unit).
-        n_units: number of units of the layer.
-        rng: a ``np.random.Generator`` or a seed.
+        n_inputs: fan-in of the layer (number of inputs of each unit), 1 to 100,000.
+        n_units: number of units of the layer, 1 to 100,000 (at most 10 million weights in all).
+        rng: a ``np.random.Generator``, a seed from 0 to 2**32 - 1, or ``None``.
 
     Returns:
         np.ndarray of shape ``(n_inputs, n_units)``, so that a batch ``x`` of shape ``(batch, n_inputs)``
@@ -574,15 +639,16 @@ def lecun_normal(n_inputs: int, n_units: int, rng=None) -> np.ndarray:
 
     Notebook: ``04_neurons_activations_losses.ipynb``.
     """
-    for name, value in (("n_inputs", n_inputs), ("n_units", n_units)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    rng = np.random.default_rng(rng)
+    n_inputs = _as_count(n_inputs, "n_inputs", 1, 100_000)
+    n_units = _as_count(n_units, "n_units", 1, 100_000)
+    if n_inputs * n_units > 10_000_000:
+        raise ValueError(f"n_inputs * n_units must be at most 10,000,000 weights, got {n_inputs} * {n_units}")
+    rng = _as_rng(rng)
     return rng.normal(0.0, np.sqrt(1.0 / n_inputs), size=(n_inputs, n_units))
 
 
 def deep_stack_statistics(activation: str = "selu", n_layers: int = 30, width: int = 256, n_samples: int = 1000,
-                          *, weight_std: float | None = None, rng=0) -> dict:
+                          *, weight_std: float | None = None, rng: int | np.random.Generator | None = 0) -> dict:
     """Push standard-normal inputs through a deep stack of dense layers and record each layer's statistics.
 
     Each layer computes ``a = f(a_prev @ W)`` (biases 0) with weights ``W ~ N(0, weight_std^2)``; by
@@ -592,9 +658,11 @@ def deep_stack_statistics(activation: str = "selu", n_layers: int = 30, width: i
         activation: a key of :data:`ACTIVATIONS`.
         n_layers: depth of the stack, 1..200.
         width: units per layer (and input features), 2..2048.
-        n_samples: batch size of standard-normal inputs.
-        weight_std: standard deviation of the weights (``None`` = LeCun normal).
-        rng: seed or ``np.random.Generator``.
+        n_samples: batch size of standard-normal inputs, 2..100,000 (at most 20 million activations).
+        weight_std: standard deviation of the weights (``None`` = LeCun normal), greater than 0 and at most
+            ``10**(100 / n_layers) / sqrt(width)``, so that even a linear stack, whose activations grow by
+            ``weight_std * sqrt(width)`` per layer, stays finite (the message gives the bound).
+        rng: seed from 0 to 2**32 - 1, ``np.random.Generator`` or ``None``.
 
     Returns:
         dict with ``"mean"`` and ``"std"`` (np.ndarray, shape ``(n_layers,)``: mean and standard deviation
@@ -606,15 +674,20 @@ def deep_stack_statistics(activation: str = "selu", n_layers: int = 30, width: i
     f = _activation(activation)
     if activation == "softmax":
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)} for a deep stack, got 'softmax'")
-    for name, value, lo, hi in (("n_layers", n_layers, 1, 200), ("width", width, 2, 2048),
-                                ("n_samples", n_samples, 2, 100_000)):
-        if not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
-            raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
+    n_layers = _as_count(n_layers, "n_layers", 1, 200)
+    width = _as_count(width, "width", 2, 2048)
+    n_samples = _as_count(n_samples, "n_samples", 2, 100_000)
+    if n_samples * width > 20_000_000:
+        raise ValueError(f"n_samples * width must be at most 20,000,000 activations, got {n_samples} * {width}")
     if weight_std is None:
         weight_std = np.sqrt(1.0 / width)
-    elif not (np.isfinite(weight_std) and weight_std > 0):
-        raise ValueError(f"weight_std must be a finite number > 0, got {weight_std}")
-    rng = np.random.default_rng(rng)
+    else:
+        weight_std = _as_real(weight_std, "weight_std")
+        largest = 10 ** (100 / n_layers) / np.sqrt(width)
+        if not (np.isfinite(weight_std) and 0 < weight_std <= largest):
+            raise ValueError(f"weight_std must be a number in (0, {largest:.4g}] for n_layers={n_layers} and "
+                             f"width={width} (larger weights overflow float64), got {weight_std}")
+    rng = _as_rng(rng)
     a = rng.standard_normal((n_samples, width))
     means, stds, dead = np.empty(n_layers), np.empty(n_layers), np.empty(n_layers)
     for layer in range(n_layers):
@@ -733,8 +806,10 @@ def check_output_layer(answers) -> Check:
     for task, expected in EXERCISE_TASKS.items():
         given = answers[task]
         if not (isinstance(given, (tuple, list)) and len(given) == 2):
-            return wrong(f"for {task!r} give a pair (activation, loss), got {given!r}.")
-        activation_name, loss_name = (str(g).lower() for g in given)
+            return wrong(f"for {task!r} give a pair (activation, loss), got {shown(given)}.")
+        if not all(isinstance(g, str) for g in given):
+            return wrong(f"for {task!r} give the two names as text, e.g. ('linear', 'mse'), got {shown(given)}.")
+        activation_name, loss_name = (g.strip().lower() for g in given)
         if activation_name != expected[0]:
             kind = {"linear": "an unbounded number (regression)", "sigmoid": "independent yes/no values in (0, 1)",
                     "softmax": "one class out of several, probabilities that sum to 1"}[expected[0]]

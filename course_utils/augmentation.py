@@ -42,6 +42,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from course_utils._arguments import _check_bool
+
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
 __all__ = [
@@ -79,18 +81,34 @@ PITCH_METHOD = "signalsmith_stretch"
 # --------------------------------------------------------------------------------------------------
 # validation helpers
 
+#: Longest signal any function here takes, in samples (about 38 minutes at 22050 Hz).
+MAX_SAMPLES = 50_000_000
+
+
 def _check_signal(y, name: str = "y") -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"{name} must be a mono signal with shape (n_samples,), got shape {y.shape}")
-    if y.size == 0:
-        raise ValueError(f"{name} must contain at least one sample")
+    """``y`` as float32 mono audio, shape (n_samples,), or an error with the same wording as
+    :mod:`course_utils.representations` (integer audio: divide by 32768; stereo: how to make it mono)."""
+    try:
+        y = np.asarray(y)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a 1D float array of audio samples, got {type(y).__name__}") from None
+    if np.issubdtype(y.dtype, np.integer):  # int16 audio used unscaled would be 32768 times too loud
+        raise TypeError(f"{name} holds integers ({y.dtype}); convert to float in [-1, 1] first "
+                        "(int16: divide by 32768)")
     if not np.issubdtype(y.dtype, np.floating):
         raise TypeError(f"{name} must be a float array (float32 audio in [-1, 1]), got dtype {y.dtype}")
-    y = y.astype(np.float32, copy=False)
+    if y.ndim == 2:
+        raise ValueError(f"{name} must be a mono signal with shape (n_samples,), got shape {y.shape}. For "
+                         f"multichannel audio in librosa's layout (n_channels, n_samples) make it mono with "
+                         f"{name}.mean(axis=0) or librosa.to_mono({name}); for (n_samples, n_channels) use "
+                         f"{name}.mean(axis=1).")
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be a mono signal with shape (n_samples,), got shape {y.shape}")
+    if not 1 <= y.size <= MAX_SAMPLES:
+        raise ValueError(f"{name} must contain 1 to {MAX_SAMPLES} samples, got {y.size}")
     if not np.all(np.isfinite(y)):
         raise ValueError(f"{name} contains NaN or infinite samples")
-    return y
+    return y.astype(np.float32, copy=False)
 
 
 def _check_sr(sr) -> int:
@@ -112,8 +130,10 @@ def _check_probability(name: str, p) -> float:
     return _check_range(name, p, 0.0, 1.0)
 
 
-def _check_seed(seed):
+def _check_seed(seed, *, allow_none: bool = True):
     if seed is None:
+        if not allow_none:
+            raise TypeError("seed must be an integer from 0 to 2**32 - 1 (the same seed gives the same draw), got None")
         return None
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be None or an integer from 0 to 2**32 - 1, got {seed!r}")
@@ -308,8 +328,7 @@ def make_audio_augmenter(*, shift_max_ms: float | None = 100.0, rollover: bool =
     semis = None if semitones is None else _check_range("semitones", semitones, *SEMITONE_RANGE)
     snr = _check_snr_range(snr_db)
     p = _check_probability("p", p)
-    if not isinstance(rollover, (bool, np.bool_)):
-        raise TypeError(f"rollover must be True or False, got {rollover!r}")
+    rollover = _check_bool("rollover", rollover)
     seed = _check_seed(seed)
 
     transforms = []
@@ -339,7 +358,8 @@ def time_shift(y: np.ndarray, sr: int, shift_ms: float, *, rollover: bool = Fals
             ``|shift_ms|`` <= 5000. The shift is ``round(shift_ms / 1000 * sr)`` samples, fewer than
             ``n_samples``.
         rollover: True: samples pushed out at one end come back in at the other (circular shift).
-            False: they are dropped and the gap is filled with silence.
+            False: they are dropped and the gap is filled with silence. Only True or False (a string such
+            as ``'no'`` is refused).
         fade_ms: length of the short fade at the seam (avoids a click), in ms; 0 switches it off.
 
     Returns:
@@ -351,6 +371,7 @@ def time_shift(y: np.ndarray, sr: int, shift_ms: float, *, rollover: bool = Fals
 
     y = _check_signal(y)
     sr = _check_sr(sr)
+    rollover = _check_bool("rollover", rollover)
     shift_ms = _check_range("shift_ms", shift_ms, -SHIFT_RANGE_MS[1], SHIFT_RANGE_MS[1])
     fade_ms = _check_range("fade_ms", fade_ms, 0.0, 100.0)
     if 0 < fade_ms < 1000 * 0.00025:
@@ -411,6 +432,7 @@ def add_noise_snr(y: np.ndarray, snr_db: float, *, seed: int = 0) -> np.ndarray:
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
+    _check_seed(seed, allow_none=False)
     import audiomentations as am
 
     y = _check_signal(y)
@@ -438,6 +460,7 @@ def add_gaussian_noise(y: np.ndarray, amplitude: float, *, seed: int = 0) -> np.
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
+    _check_seed(seed, allow_none=False)
     import audiomentations as am
 
     y = _check_signal(y)
@@ -459,7 +482,7 @@ def measure_snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
         noisy: np.ndarray, same shape, the signal with noise.
 
     Returns:
-        float, in dB (``inf`` when both are equal).
+        float, in dB (``inf`` when both are equal, ``-inf`` when ``clean`` is silent and ``noisy`` is not).
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
@@ -470,6 +493,9 @@ def measure_snr_db(clean: np.ndarray, noisy: np.ndarray) -> float:
     noise_energy = float(np.sum((noisy - clean) ** 2))
     if noise_energy == 0:
         return float("inf")
+    signal_energy = float(np.sum(clean**2))
+    if signal_energy == 0:  # all noise, no signal (log10(0) would warn)
+        return float("-inf")
     return float(10 * np.log10(np.sum(clean**2) / noise_energy))
 
 
@@ -501,6 +527,7 @@ def plot_before_after(y: np.ndarray, y_aug: np.ndarray, sr: int, *, title: str =
     from course_utils.representations import log_mel_spectrogram
 
     y, y_aug = _check_signal(y), _check_signal(y_aug, "y_aug")
+    sr = _check_sr(sr)
     if axes is None:
         _, axes = plt.subplots(2, 2, figsize=(10, 4.8), sharex=True, layout="constrained")
     S = log_mel_spectrogram(y, sr, block_size, hop_size, n_mels)
@@ -523,8 +550,11 @@ def player(y: np.ndarray, sr: int, label: str = ""):
     """
     from course_utils.widgets import AudioPlayer
 
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a string, got {label!r}")
+    y, sr = _check_signal(y), _check_sr(sr)
     p = AudioPlayer(label)
-    p.set(_check_signal(y), sr)
+    p.set(y, sr)
     return p.widget
 
 

@@ -49,19 +49,22 @@ def summary_features(y: np.ndarray, sr: int, *, block_size: int = 256, hop_size:
     band's mean down and its standard deviation up (:func:`feature_change` measures it).
 
     Args:
-        y: np.ndarray, shape (n_samples,), float mono audio (at least ``block_size`` samples).
+        y: np.ndarray, shape (n_samples,), float mono audio (a clip shorter than ``block_size`` is padded
+            with zeros).
         sr: sample rate in Hz.
-        block_size, hop_size: frame length and hop in samples (defaults suit FSDD's 8 kHz).
-        n_mels: number of mel bands F.
+        block_size, hop_size: frame length (16 to 65536) and hop (1 to 65536) in samples (defaults suit
+            FSDD's 8 kHz).
+        n_mels: number of mel bands F, 1 to 512.
 
     Returns:
         np.ndarray, shape (2 * n_mels,), float32: ``[mean of each band, std of each band]`` in dB.
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    from course_utils.representations import log_mel_spectrogram
+    from course_utils.representations import MAX_BLOCK_SIZE, MIN_FFT_SIZE, _check_int, log_mel_spectrogram
 
     y = _check_signal(y)
+    block_size = _check_int("block_size", block_size, minimum=MIN_FFT_SIZE, maximum=MAX_BLOCK_SIZE, unit="samples")
     if y.shape[0] < block_size:
         y = np.pad(y, (0, block_size - y.shape[0]))
     S_db = log_mel_spectrogram(y, sr, block_size, hop_size, n_mels)
@@ -88,7 +91,14 @@ def feature_change(clips, augmented, sr: int) -> np.ndarray:
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
+    for name, value in (("clips", clips), ("augmented", augmented)):
+        if isinstance(value, np.ndarray) and value.ndim == 1 or isinstance(value, (str, bytes)) \
+                or not hasattr(value, "__iter__"):
+            raise TypeError(f"{name} must be a list of 1 to 100000 signals (each an np.ndarray of shape "
+                            f"(n_samples,)), got {type(value).__name__}")
     clips, augmented = list(clips), list(augmented)
+    if len(clips) > 100_000:
+        raise ValueError(f"clips must hold 1 to 100000 signals, got {len(clips)}")
     if len(clips) != len(augmented) or not clips:
         raise ValueError(f"clips and augmented must be non-empty and of the same length, got {len(clips)} and "
                          f"{len(augmented)}")
@@ -193,6 +203,11 @@ def augmentation_experiment(collection, test_speaker: str = "theo", *, n_copies:
     from course_utils.data import speaker_split
 
     start = time.perf_counter()
+    if not isinstance(test_speaker, str):
+        raise TypeError(f"test_speaker must be a speaker's name (a string, see course_utils.data.FSDD_SPEAKERS), "
+                        f"got {test_speaker!r}")
+    if augmenter is not None and not callable(augmenter):
+        raise TypeError(f"augmenter must be None or a callable augment(y, sr), got {type(augmenter).__name__}")
     n_copies = _check_count("n_copies", n_copies, 10)
     if n_copies < 1:
         raise ValueError("n_copies must be an integer in [1, 10], got 0")
@@ -276,8 +291,13 @@ def mcnemar_p_value(correct_a, correct_b) -> float:
     """
     from scipy.stats import binom
 
-    a = np.asarray(correct_a, dtype=bool)
-    b_arr = np.asarray(correct_b, dtype=bool)
+    arrays = []
+    for name, value in (("correct_a", correct_a), ("correct_b", correct_b)):
+        array = np.asarray(value)
+        if array.dtype != bool and not (np.issubdtype(array.dtype, np.number) and np.isin(array, (0, 1)).all()):
+            raise TypeError(f"{name} must be a 1-D array of bools (or of 0 and 1), got dtype {array.dtype}")
+        arrays.append(array.astype(bool))
+    a, b_arr = arrays
     if a.shape != b_arr.shape or a.ndim != 1:
         raise ValueError(f"correct_a and correct_b must be 1-D bool arrays of the same shape, got {a.shape} and {b_arr.shape}")
     b = int(np.sum(a & ~b_arr))

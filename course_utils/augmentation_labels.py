@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils._arguments import _check_bool
 from course_utils.augmentation import _check_range, _check_signal, _check_sr
 
 __all__ = [
@@ -167,9 +168,9 @@ def label_safety(augmentation: str, label_kind: str) -> LabelSafety:
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    if augmentation not in AUGMENTATIONS:
+    if not isinstance(augmentation, str) or augmentation not in AUGMENTATIONS:
         raise ValueError(f"augmentation must be one of {list(AUGMENTATIONS)}, got {augmentation!r}")
-    if label_kind not in LABEL_KINDS:
+    if not isinstance(label_kind, str) or label_kind not in LABEL_KINDS:
         raise ValueError(f"label_kind must be one of {list(LABEL_KINDS)}, got {label_kind!r}")
     verdict, reason = _RULES[(augmentation, label_kind)]
     return LabelSafety(augmentation, label_kind, verdict, reason)
@@ -180,7 +181,7 @@ def safe_augmentations(label_kind: str, *, include_adjust: bool = False) -> list
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    allowed = {_S, _A} if include_adjust else {_S}
+    allowed = {_S, _A} if _check_bool("include_adjust", include_adjust) else {_S}
     return [a for a in AUGMENTATIONS if label_safety(a, label_kind).verdict in allowed]
 
 
@@ -228,12 +229,17 @@ def estimate_midi_pitch(y: np.ndarray, sr: int, *, fmin: float = 50.0, fmax: flo
     ``midi = 69 + 12 log2(f0 / 440 Hz)``.
 
     Args:
-        y: np.ndarray, shape (n_samples,), float mono audio of one note.
+        y: np.ndarray, shape (n_samples,), float mono audio of one note, at least 1024 samples (2048 for
+            ``sr >= 16000``).
         sr: sample rate in Hz.
-        fmin, fmax: search range of the fundamental frequency, in Hz.
+        fmin, fmax: search range of the fundamental frequency, in Hz, with 20 <= fmin < fmax < sr/2.
 
     Returns:
         float: MIDI pitch (60 = middle C, 69 = A4 = 440 Hz).
+
+    Raises:
+        ValueError: no pitch was found because the signal is silent (its loudest frame is below -100 dBFS
+            RMS): YIN would otherwise report a confident, meaningless number for silence.
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
@@ -241,15 +247,22 @@ def estimate_midi_pitch(y: np.ndarray, sr: int, *, fmin: float = 50.0, fmax: flo
 
     y = _check_signal(y)
     sr = _check_sr(sr)
-    if not 0 < fmin < fmax < sr / 2:
-        raise ValueError(f"need 0 < fmin < fmax < sr/2 = {sr / 2:g} Hz, got fmin={fmin!r}, fmax={fmax!r}")
+    for name, value in (("fmin", fmin), ("fmax", fmax)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be a number of Hz with 0 < fmin < fmax < sr/2 = {sr / 2:g} Hz, "
+                            f"got {value!r}")
+    if not 20 <= fmin < fmax < sr / 2:  # below 20 Hz the pitch tracker needs frames of many seconds
+        raise ValueError(f"need 20 Hz <= fmin < fmax < sr/2 = {sr / 2:g} Hz, got fmin={fmin!r}, fmax={fmax!r}")
     frame_length = 2048 if sr >= 16000 else 1024
     if y.shape[0] < frame_length:
         raise ValueError(f"y must be at least {frame_length} samples long to estimate a pitch, got {y.shape[0]}")
-    f0 = librosa.yin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length)
     rms = librosa.feature.rms(y=y, frame_length=frame_length, hop_length=frame_length // 4)[0]
+    if not rms.max() >= 1e-5:  # -100 dBFS: nothing to take a pitch from
+        raise ValueError(f"no pitch was found: y is silent (its loudest frame has an RMS of {float(rms.max()):.2g}, "
+                         "below 1e-05 = -100 dBFS); estimate_midi_pitch needs an audible note")
+    f0 = librosa.yin(y, fmin=float(fmin), fmax=float(fmax), sr=sr, frame_length=frame_length)
     n = min(len(f0), len(rms))
-    loud = rms[:n] >= 0.25 * rms[:n].max() if rms.max() > 0 else np.ones(n, bool)
+    loud = rms[:n] >= 0.25 * rms[:n].max()
     return float(librosa.hz_to_midi(np.median(f0[:n][loud])))
 
 
@@ -268,7 +281,12 @@ def shift_annotations(times_s, shift_ms: float, duration_s: float, *, rollover: 
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    times = np.asarray(times_s, dtype=float).reshape(-1)
+    try:
+        times = np.asarray(times_s, dtype=float).reshape(-1)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"times_s must be a list of event times in seconds, each in [0, duration_s), "
+                        f"got {times_s!r}") from None
+    rollover = _check_bool("rollover", rollover)
     duration_s = _check_range("duration_s", duration_s, 1e-6, 86400.0)
     shift_ms = _check_range("shift_ms", shift_ms, -1000 * duration_s * 10, 1000 * duration_s * 10)
     if np.any(~np.isfinite(times)) or np.any((times < 0) | (times >= duration_s)):

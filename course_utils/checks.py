@@ -64,8 +64,8 @@ def as_number(answer, *, name: str):
     """``answer`` as a finite ``float``, or a :class:`Check` that says why it is not one; never raises.
 
     Accepted: Python and NumPy real numbers and arrays holding exactly one of them. Refused, with a hint:
-    ``None``, ``True``/``False``, strings, arrays of several numbers, complex numbers, NaN, infinities and
-    integers too large for a float (``10**400``).
+    ``None``, ``True``/``False``, strings, arrays of several numbers, complex numbers, NaN, infinities,
+    integers too large for a float (``10**400``) and objects that fail to convert (whatever they raise).
 
     Example:
         >>> as_number(np.float32(0.5), name="the loss")
@@ -84,20 +84,20 @@ def as_number(answer, *, name: str):
     if isinstance(answer, (list, tuple, np.ndarray)):
         try:
             array = np.asarray(answer)
-        except (TypeError, ValueError, OverflowError):
+        except Exception:  # ragged lists, elements that fail to convert
             return wrong(f"{name} should be one number, got {shown(answer)}.")
         if array.size != 1:
             return wrong(f"{name} should be one number, got {array.size} values.")
         answer = array.reshape(()).item()
         if isinstance(answer, (bool, str, bytes)):
             return wrong(f"{name} should be a number, got {shown(answer)}.")
-    if isinstance(answer, complex):
+    if isinstance(answer, (complex, np.complexfloating)):
         return wrong(f"{name} should be a real number, got {shown(answer)}.")
     try:
         value = float(answer)
     except OverflowError:
         return wrong(f"{name} should be a finite number; that integer is larger than a float can hold (about 1.8e308).")
-    except (TypeError, ValueError):
+    except Exception:  # TypeError, ValueError, or whatever an odd object's __float__ raises
         return wrong(f"{name} should be a number, got {shown(answer)}.")
     if not math.isfinite(value):
         return wrong(f"{name} should be a finite number, got {shown(answer)}.")
@@ -106,17 +106,22 @@ def as_number(answer, *, name: str):
 
 def check_number(answer, expected: float, *, name: str, rel_tol: float = 1e-6, abs_tol: float = 1e-9,
                  hint: str = "") -> Check:
-    """Compare a numeric answer with ``expected`` (within tolerances); ``name`` says what it is."""
+    """Compare a numeric answer with ``expected`` (within tolerances); ``name`` says what it is.
+
+    ``answer`` is read with :func:`as_number` (text that spells a number, such as ``"1"``, is parsed), so
+    anything that is not one finite real number (``None``, other text, NaN, ``10**400``, an array of several
+    numbers) is answered with a hint; never raises.
+    """
     import math
 
-    try:
-        value = float(answer)
-    except OverflowError:  # an int beyond float's range, e.g. 10**400
-        return wrong(f"{name} should be a finite number; that integer is larger than a float can hold (about 1.8e308).")
-    except (TypeError, ValueError):
-        return wrong(f"{name} should be a number, got {shown(answer)}.")
-    if value is None or not math.isfinite(value):
-        return wrong(f"{name} should be a finite number, got {shown(answer)}.")
+    if isinstance(answer, str):
+        try:
+            answer = float(answer)
+        except ValueError:
+            pass
+    value = as_number(answer, name=name)
+    if isinstance(value, Check):
+        return value
     if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol):
         return right(f"{name} = {expected:g}.")
     return wrong(f"{name} is not {value:g}. {hint}".strip())

@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course_utils._arguments import _as_whole_number, _check_choice, _check_fraction, _check_int
-from course_utils.checks import Check, right, wrong
+from course_utils._arguments import _check_choice, _check_fraction, _check_int
+from course_utils.checks import Check, as_number, right, shown, wrong
 from course_utils.features import FeatureSet
 from course_utils.tensorflow_logs import quiet_tensorflow_import
 from course_utils.training_curves import TrainingMonitor
@@ -67,6 +67,9 @@ __all__ = [
 
 ACTIVATIONS = ("relu", "selu")
 
+#: Most trainable parameters :func:`build_mlp` builds (40 MB of float32 weights, plus Adam's two copies).
+MAX_PARAMS = 10_000_000
+
 #: The default MLP and its training (the benchmark measures exactly these).
 DEFAULT_TRAINING = {"width": 256, "depth": 2, "activation": "relu", "dropout": 0.2, "learning_rate": 1e-3,
                     "epochs": 15, "batch_size": 512}
@@ -80,12 +83,22 @@ def validation_split(labels, train_idx, fraction: float = 0.1, seed: int = 0) ->
 
     Whole recordings go to one side, so frames of one recording are never in both parts.
 
+    Args:
+        labels: the class of every recording of the collection, shape ``(n_recordings,)``.
+        train_idx: the training recordings, whole numbers from 0 to ``n_recordings - 1``, each once.
+        fraction: share held out per class, 0 to 0.5.
+        seed: seed of the choice, 0 to 2**32 - 1.
+
     Returns:
         ``(fit_idx, val_idx)``: indices into the collection, disjoint, together ``train_idx``.
     """
     fraction = _check_fraction("fraction", fraction, 0.0, 0.5)
-    train_idx = np.asarray(train_idx, dtype=int)
+    seed = _check_int("seed", seed, 0, 2**32 - 1)
     labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iuU" or labels.size == 0:
+        raise ValueError(f"labels must be a non-empty array of class labels, shape (n_recordings,), got shape "
+                         f"{labels.shape} and dtype {labels.dtype}")
+    train_idx = _indices("train_idx", train_idx, len(labels))
     rng = np.random.default_rng(seed)
     val = []
     for c in np.unique(labels[train_idx]):
@@ -94,6 +107,27 @@ def validation_split(labels, train_idx, fraction: float = 0.1, seed: int = 0) ->
         val.extend(rng.choice(members, size=n_val, replace=False).tolist())
     val_idx = np.sort(np.asarray(val, dtype=int))
     return np.setdiff1d(train_idx, val_idx), val_idx
+
+
+def _indices(name: str, values, n: int) -> np.ndarray:
+    """``values`` as distinct integer indices from 0 to ``n - 1``; masks, fractions and junk raise naming ``name``."""
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of recording indices: {exc}") from None
+    if array.dtype == bool:
+        raise TypeError(f"{name} is a boolean mask; pass the indices, np.flatnonzero({name})")
+    if array.ndim != 1 or array.dtype.kind not in "iuf" or (array.size and array.dtype.kind == "f"
+                                                            and not np.all(np.isfinite(array) & (array == np.round(array)))):
+        raise ValueError(f"{name} must be a 1-D array of whole-number indices from 0 to {n - 1}, got "
+                         f"{shown(values)}")
+    if array.size and (array.min() < 0 or array.max() >= n):
+        raise ValueError(f"{name} must hold indices from 0 to {n - 1} (one per recording), got values from "
+                         f"{array.min():g} to {array.max():g}")
+    array = array.astype(int)
+    if len(np.unique(array)) != len(array):
+        raise ValueError(f"{name} holds some recording twice; each index may appear once")
+    return array
 
 
 def fit_normalizer(X_train):
@@ -114,7 +148,17 @@ def count_mlp_params(n_features: int, width: int, depth: int, n_classes: int = 1
     """Trainable parameters of an MLP with ``depth`` hidden Dense layers of ``width`` units each.
 
     Each Dense layer has (inputs + 1) x outputs parameters (weights plus one bias per unit).
+
+    Args:
+        n_features: inputs, 1 to 1,000,000.
+        width: units per hidden layer, 1 to 4096 (as :func:`build_mlp`).
+        depth: hidden layers, 0 to 8 (as :func:`build_mlp`).
+        n_classes: outputs, 1 to 100,000.
     """
+    n_features = _check_int("n_features", n_features, 1, 1_000_000)
+    width = _check_int("width", width, 1, 4096)
+    depth = _check_int("depth", depth, 0, 8)
+    n_classes = _check_int("n_classes", n_classes, 1, 100_000)
     sizes = [n_features] + [width] * depth + [n_classes]
     return int(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))
 
@@ -128,14 +172,16 @@ def build_mlp(n_features: int, n_classes: int = 10, *, width: int = 256, depth: 
     LeCun normal and dropout is ``AlphaDropout``, which keep SELU's self-normalising property.
 
     Args:
-        n_features: length of an input vector.
-        n_classes: number of classes (softmax units).
+        n_features: length of an input vector, 1 to 1,000,000.
+        n_classes: number of classes (softmax units), 2 to 100,000.
         width: units per hidden layer, 1 to 4096.
         depth: hidden layers, 0 to 8 (0 = multinomial logistic regression).
         activation: ``"relu"`` or ``"selu"``.
         dropout: dropout rate after each hidden layer, 0 to 0.89.
         learning_rate: Adam's step size, in (0, 1].
-        seed: seed of the weight initialisation and dropout (``None``: random).
+        seed: seed of the weight initialisation and dropout, 0 to 2**32 - 1 (``None``: random).
+
+    At most :data:`MAX_PARAMS` parameters in all (:func:`count_mlp_params`).
 
     Returns:
         A compiled ``keras.Sequential`` with metric ``"accuracy"``.
@@ -144,17 +190,25 @@ def build_mlp(n_features: int, n_classes: int = 10, *, width: int = 256, depth: 
     """
     import keras
 
-    n_features = _check_int("n_features", n_features, 1)
-    n_classes = _check_int("n_classes", n_classes, 2)
+    n_features = _check_int("n_features", n_features, 1, 1_000_000)
+    n_classes = _check_int("n_classes", n_classes, 2, 100_000)
     width = _check_int("width", width, 1, 4096)
     depth = _check_int("depth", depth, 0, 8)
+    if not isinstance(activation, str):
+        raise TypeError(f"activation must be one of {list(ACTIVATIONS)}, got {activation!r}")
     _check_choice("activation", activation, ACTIVATIONS)
     dropout = _check_fraction("dropout", dropout, 0.0, 0.89)
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, (int, float, np.floating)) \
-            or not 0 < learning_rate <= 1:
-        raise ValueError(f"learning_rate must be a number in (0, 1], got {learning_rate!r}")
+    learning_rate = _check_fraction("learning_rate", learning_rate, 0.0, 1.0)
+    if learning_rate == 0:
+        raise ValueError("learning_rate must be a number in (0, 1], got 0")
     if seed is not None:
-        keras.utils.set_random_seed(int(seed))
+        seed = _check_int("seed", seed, 0, 2**32 - 1)
+    n_params = count_mlp_params(n_features, width, depth, n_classes)
+    if n_params > MAX_PARAMS:
+        raise ValueError(f"n_features={n_features}, width={width}, depth={depth} and n_classes={n_classes} give "
+                         f"{n_params:,} parameters; at most {MAX_PARAMS:,} fit in memory: use a smaller width or depth")
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
     init = "lecun_normal" if activation == "selu" else "glorot_uniform"
     layers = [keras.Input(shape=(n_features,), name="features")]
     for i in range(depth):
@@ -204,8 +258,10 @@ def train_model(model, X_train, y_train, *, validation=None, epochs: int = 15, b
 
     Args:
         model: a compiled Keras model (e.g. from :func:`build_mlp`).
-        X_train: shape ``(n_examples, n_features)``, already normalized.
-        y_train: integer labels, shape ``(n_examples,)``; turned into one-hot rows with
+        X_train: shape ``(n_examples, n_features)``, already normalized; real, finite numbers, at least one
+            example, ``n_features`` as the model's input.
+        y_train: integer labels from 0 to ``n_classes - 1``, shape ``(n_examples,)`` (whole-valued floats are
+            accepted, fractions, booleans and -1 are not); turned into one-hot rows with
             ``keras.utils.to_categorical``.
         validation: ``None`` or ``(X_val, y_val, file_index_val)``: the validation examples, their
             integer labels and the recording of each example, for Keras' frame-level validation loss and
@@ -213,8 +269,11 @@ def train_model(model, X_train, y_train, *, validation=None, epochs: int = 15, b
         epochs: passes over the training data, 1 to 1000.
         batch_size: examples per gradient step, 1 to 65536.
         monitor: a :class:`TrainingMonitor` to draw live curves into (optional).
-        n_classes: number of classes (default: the model's output size).
-        shuffle_seed: the order of examples in each epoch follows this seed.
+        n_classes: number of classes, the model's output size (the default).
+        shuffle_seed: the order of examples in each epoch follows this seed, 0 to 2**32 - 1.
+
+    Raises:
+        ValueError, TypeError: naming the argument, for data the model cannot train on.
 
     Returns:
         dict of per-epoch lists: ``loss``, ``accuracy`` and, with validation data, ``val_loss``,
@@ -226,27 +285,75 @@ def train_model(model, X_train, y_train, *, validation=None, epochs: int = 15, b
 
     epochs = _check_int("epochs", epochs, 1, 1000)
     batch_size = _check_int("batch_size", batch_size, 1, 65536)
-    n_classes = int(model.output_shape[-1]) if n_classes is None else n_classes
-    X_train = np.asarray(X_train, dtype=np.float32)
-    y_train = np.asarray(y_train, dtype=int)
-    if X_train.ndim != 2 or len(X_train) != len(y_train):
-        raise ValueError(f"X_train must have shape (n_examples, n_features) matching y_train's {len(y_train)} "
-                         f"labels, got {X_train.shape}")
+    shuffle_seed = _check_int("shuffle_seed", shuffle_seed, 0, 2**32 - 1)
+    if not (hasattr(model, "fit") and hasattr(model, "output_shape")):
+        raise TypeError(f"model must be a compiled Keras model (e.g. from build_mlp), got {type(model).__name__}")
+    outputs = int(model.output_shape[-1])
+    n_classes = outputs if n_classes is None else _check_int("n_classes", n_classes, 2, 100_000)
+    if n_classes != outputs:
+        raise ValueError(f"n_classes must equal the model's {outputs} outputs, got {n_classes}")
+    input_shape = getattr(model, "input_shape", None)
+    n_features = input_shape[-1] if isinstance(input_shape, tuple) and input_shape else None
+    X_train = _examples("X_train", X_train, n_features)
+    y_train = _labels("y_train", y_train, len(X_train), n_classes)
     Y_train = keras.utils.to_categorical(y_train, n_classes)
     val_data, val_files = None, None
     if validation is not None:
-        X_val, y_val, file_index_val = validation
-        X_val = np.asarray(X_val, dtype=np.float32)
-        val_data = (X_val, keras.utils.to_categorical(np.asarray(y_val, dtype=int), n_classes))
-        ids, first = np.unique(np.asarray(file_index_val), return_index=True)
-        val_files = (X_val, np.asarray(file_index_val), np.asarray(y_val, dtype=int)[first])
-    keras.utils.set_random_seed(int(shuffle_seed))
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 3):
+            raise TypeError("validation must be None or a triple (X_val, y_val, file_index_val)")
+        X_val = _examples("validation[0] (X_val)", validation[0], X_train.shape[1])
+        y_val = _labels("validation[1] (y_val)", validation[1], len(X_val), n_classes)
+        file_index_val = np.asarray(validation[2])
+        if file_index_val.shape != (len(X_val),) or file_index_val.dtype.kind not in "iu":
+            raise ValueError(f"validation[2] (file_index_val) must hold one integer recording index per example, "
+                             f"shape ({len(X_val)},), got shape {file_index_val.shape} and dtype {file_index_val.dtype}")
+        val_data = (X_val, keras.utils.to_categorical(y_val, n_classes))
+        ids, first = np.unique(file_index_val, return_index=True)
+        val_files = (X_val, file_index_val, y_val[first])
+    keras.utils.set_random_seed(shuffle_seed)
     start = time.perf_counter()
     fit = model.fit(X_train, Y_train, validation_data=val_data, epochs=epochs, batch_size=batch_size, verbose=0,
                     shuffle=True, callbacks=[_keras_callback(monitor, val_files)])
     history = {k: [float(v) for v in values] for k, values in fit.history.items()}
     history["seconds"] = time.perf_counter() - start
     return history
+
+
+def _examples(name: str, X, n_features: int | None) -> np.ndarray:
+    """``X`` as float32 of shape ``(n_examples >= 1, n_features)``; complex, text, booleans and NaN refused."""
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of real numbers: {exc}") from None
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
+    wanted = n_features if n_features is not None else "n_features"
+    if array.ndim != 2 or len(array) == 0 or (n_features is not None and array.shape[1] != n_features):
+        raise ValueError(f"{name} must have shape (n_examples >= 1, {wanted}) for this model, got {array.shape}")
+    with np.errstate(over="ignore"):
+        array = array.astype(np.float32)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} holds NaN or infinite values (or numbers beyond float32's 3.4e38)")
+    return array
+
+
+def _labels(name: str, y, n_examples: int, n_classes: int) -> np.ndarray:
+    """``y`` as integer class labels from 0 to ``n_classes - 1``, one per example."""
+    try:
+        array = np.asarray(y)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of integer class labels: {exc}") from None
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold integer class labels from 0 to {n_classes - 1}, got dtype {array.dtype}")
+    if array.shape != (n_examples,):
+        raise ValueError(f"{name} must have shape ({n_examples},), one label per example, got {array.shape}")
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array) & (array == np.round(array))):
+        raise ValueError(f"{name} must hold whole-number class labels from 0 to {n_classes - 1}; it holds fractions, "
+                         "NaN or inf")
+    if array.size and (array.min() < 0 or array.max() > n_classes - 1):
+        raise ValueError(f"{name} must hold class labels from 0 to {n_classes - 1} (n_classes={n_classes}), got "
+                         f"values from {array.min():g} to {array.max():g}")
+    return array.astype(int)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -607,9 +714,21 @@ def _index_array(answer) -> np.ndarray | None:
             return values.ravel()
         if values.dtype.kind == "c":  # complex numbers are no indices
             return None
+        if values.dtype.kind not in "iuf":  # text and objects: only if they hold real numbers
+            values = np.asarray(values.tolist() if values.dtype.kind == "O" else values, dtype=float)
+            if values.dtype.kind != "f":
+                return None
         return np.asarray(values, dtype=float).ravel()
-    except (TypeError, ValueError, OverflowError):
+    except Exception:  # ragged lists, text, 10**400, objects that fail to convert
         return None
+
+
+def _whole_number(answer):
+    """``answer`` as an int if it is one finite whole number (``30``, ``30.0``, ``np.int64(30)``), else ``None``."""
+    value = as_number(answer, name="the answer")
+    if isinstance(value, Check) or value != int(value):
+        return None
+    return int(value)
 
 
 def check_file_decision(answer, example_probs, file_index) -> Check:
@@ -624,10 +743,13 @@ def check_file_decision(answer, example_probs, file_index) -> Check:
     files, file_probs = aggregate_by_file(example_probs, file_index)
     expected = file_probs.argmax(axis=1)
     values = _index_array(answer)
-    if values is None:
-        return wrong(f"the answer should be an array of integers, got {answer!r}.")
+    if values is None or values.dtype == bool:
+        return wrong(f"the answer should be an array of integers, got {shown(answer)}.")
+    n_classes = np.asarray(example_probs).shape[1]
     if not np.all(np.isfinite(values) & (values == np.round(values))):
-        return wrong(f"the answer should be class numbers (whole numbers), got {answer!r}.")
+        return wrong(f"the answer should be class numbers (whole numbers), got {shown(answer)}.")
+    if values.size and (values.min() < 0 or values.max() > n_classes - 1):
+        return wrong(f"the classes are numbered 0 to {n_classes - 1}, got {shown(answer)}.")
     answer = values.astype(int)
     if answer.shape != expected.shape:
         return wrong(f"there are {len(files)} files, so the answer needs {len(files)} classes, got {answer.size}.")
@@ -653,11 +775,14 @@ def check_speaker_split(collection, test_speaker, train_idx, test_idx) -> Check:
                      "recordings: wrap each mask in np.flatnonzero(...).")
     for side, a, given in zip(("training", "test"), arrays, (train_idx, test_idx)):
         if a is None or not np.all(np.isfinite(a) & (a == np.round(a))):
-            return wrong(f"the {side} set should be an array of whole-number indices, got {given!r}.")
+            return wrong(f"the {side} set should be an array of whole-number indices, got {shown(given)}.")
         if a.size and (a.min() < 0 or a.max() >= len(collection)):
             return wrong(f"the {side} set holds indices outside 0 to {len(collection) - 1}.")
     train_idx, test_idx = (a.astype(int) for a in arrays)
     speakers = np.asarray(collection.speakers)
+    if not (isinstance(test_speaker, str) and test_speaker in set(speakers.tolist())):
+        return wrong(f"test_speaker should be one of the collection's speakers {sorted(set(speakers.tolist()))}, "
+                     f"got {shown(test_speaker)}.")
     if np.intersect1d(train_idx, test_idx).size:
         return wrong("some recordings are in both sets; each recording must be on exactly one side.")
     if len(train_idx) + len(test_idx) != len(collection) or len(np.union1d(train_idx, test_idx)) != len(collection):
@@ -675,9 +800,9 @@ def check_mlp_params(answer, n_features: int = 26, width: int = 64, depth: int =
     if answer is None:
         return wrong("replace None by the number of trainable parameters.")
     expected = count_mlp_params(n_features, width, depth, n_classes)
-    value = _as_whole_number(answer)
+    value = _whole_number(answer)
     if value is None:
-        return wrong(f"the answer should be a whole number, got {answer!r}.")
+        return wrong(f"the answer should be a whole number, got {shown(answer)}.")
     if value == expected:
         return right(f"{expected} parameters: each Dense layer has (inputs + 1) x units (one bias per unit).")
     no_bias = sum(a * b for a, b in zip([n_features] + [width] * depth, [width] * depth + [n_classes]))
@@ -694,9 +819,9 @@ def check_n_feature_frames(answer, n_samples: int = 4000, block_size: int = 256,
     from course_utils.representations import n_frames
 
     expected = n_frames(n_samples, block_size, hop_size)
-    value = _as_whole_number(answer)
+    value = _whole_number(answer)
     if value is None:
-        return wrong(f"the answer should be a whole number, got {answer!r}.")
+        return wrong(f"the answer should be a whole number, got {shown(answer)}.")
     if value == expected:
         return right(f"1 + floor(({n_samples} - {block_size}) / {hop_size}) = {expected} frames, "
                      f"so this recording adds {expected} training examples.")

@@ -16,7 +16,9 @@ Environment variables
     way. Useful in a lecture hall without internet (one USB stick) and in CI.
 ``COURSE_DATA_DIR``
     Where the cache lives. Default: ``data/cache`` inside a source checkout of the course, otherwise
-    the operating system's cache folder (``pooch.os_cache("dl4audio-course")``).
+    the operating system's cache folder (``pooch.os_cache("dl4audio-course")``). It must name a folder
+    (created if missing); files are fetched into it only if it can be written, and a complete,
+    verified cache in a read-only folder can still be read.
 ``LIBROSA_DATA_DIR``
     librosa's own cache of its example recordings (used by :func:`load_example`).
 """
@@ -24,8 +26,10 @@ Environment variables
 from __future__ import annotations
 
 import logging
+import math
 import os
 import shutil
+import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,6 +37,8 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from course_utils._arguments import _check_bool, _check_choice, _check_int
 
 MIRROR_ENV = "COURSE_DATA_MIRROR"
 DATA_DIR_ENV = "COURSE_DATA_DIR"
@@ -85,10 +91,21 @@ def _repo_root() -> Path | None:
 
 
 def cache_dir() -> Path:
-    """The folder that holds every downloaded file (see the module docstring for the rules)."""
+    """The folder that holds every downloaded file (see the module docstring for the rules).
+
+    Raises:
+        DataError: ``COURSE_DATA_DIR`` names a file rather than a folder.
+    """
     env = os.environ.get(DATA_DIR_ENV)
     if env:
-        return Path(env).expanduser().resolve()
+        folder = Path(env).expanduser().resolve()
+        if folder.exists() and not folder.is_dir():
+            raise DataError(
+                f"{DATA_DIR_ENV}={env} names a file, not a folder. Set the environment variable {DATA_DIR_ENV} to "
+                "a folder for the course's data (it is created if missing), or unset it to use the default, "
+                "and restart the kernel."
+            )
+        return folder
     root = _repo_root()
     if root is not None:
         return root / "data" / "cache"
@@ -110,6 +127,8 @@ def registry(dataset: str = "fsdd") -> dict[str, str]:
 
 
 def _dataset(dataset: str) -> DatasetInfo:
+    if not isinstance(dataset, str):
+        raise TypeError(f"dataset must be a name, one of {sorted(DATASETS)}, got {dataset!r}")
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {dataset!r}")
     return DATASETS[dataset]
@@ -152,6 +171,27 @@ def _offline_message(info: DatasetInfo, folder: Path, error: BaseException) -> s
     )
 
 
+def _check_writable(folder: Path) -> None:
+    """Raise a :class:`DataError` naming ``COURSE_DATA_DIR`` unless files can be created in ``folder``.
+
+    Tried, not asked (``os.access`` says yes to root even on a read-only file system).
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-test.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        env = os.environ.get(DATA_DIR_ENV)
+        where = (f"{DATA_DIR_ENV}={env}" if env
+                 else f"the default cache folder (environment variable {DATA_DIR_ENV} unset)")
+        raise DataError(
+            f"cannot write into {folder}, in {where} ({type(error).__name__}: {error}). Set the environment "
+            f"variable {DATA_DIR_ENV} to a folder you can write to (e.g. in your home folder), or free some disk "
+            "space, and restart the kernel."
+        ) from error
+
+
 def fetch(dataset: str = "fsdd", *, names=None, progress: bool = True, workers: int = 8) -> Path:
     """Make sure the files of ``dataset`` are in the cache and intact; return its folder.
 
@@ -162,26 +202,35 @@ def fetch(dataset: str = "fsdd", *, names=None, progress: bool = True, workers: 
 
     Args:
         dataset: name of the dataset, one of ``DATASETS`` (``"fsdd"``).
-        names: the registry paths to fetch (e.g. ``["recordings/3_theo_0.wav"]``); default all.
+        names: the registry paths to fetch (a list, e.g. ``["recordings/3_theo_0.wav"]``); default all.
         progress: show a tqdm progress bar while files are fetched, and the dataset's licence and
             attribution once they are in place.
-        workers: number of parallel downloads, 1 to 32.
+        workers: number of parallel downloads, an integer from 1 to 64.
 
     Returns:
         The dataset's folder in the cache, e.g. ``<cache>/fsdd`` (with ``recordings/`` inside).
 
     Raises:
-        DataError: offline without a mirror, a file missing from the mirror, or a checksum that
-            still fails after one new fetch.
+        DataError: offline without a mirror, a file missing from the mirror, a checksum that
+            still fails after one new fetch, or a cache (``COURSE_DATA_DIR``) that is a file or
+            cannot be written while files are missing.
+        TypeError: ``workers`` is not an integer (``True`` is refused), ``names`` is a single string,
+            ``progress`` is not True or False.
+        ValueError: ``workers`` out of range, unknown or no ``names``.
     """
     import pooch
 
     info = _dataset(dataset)
-    if not 1 <= int(workers) <= 32:
-        raise ValueError(f"workers must be between 1 and 32, got {workers}")
+    workers = _check_int("workers", workers, 1, 64)
+    progress = _check_bool("progress", progress)
     entries = registry(dataset)
     if names is not None:
-        unknown = [name for name in names if name not in entries]
+        if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+            raise TypeError(f"names must be a list of registry paths (e.g. ['recordings/3_theo_0.wav']), got {names!r}")
+        names = list(names)
+        if not names:
+            raise ValueError("names must list at least one file of the registry, or be None for all of them")
+        unknown = [name for name in names if not isinstance(name, str) or name not in entries]
         if unknown:
             raise ValueError(f"names must be files of the {dataset} registry; unknown: {unknown[:5]}")
         entries = {name: entries[name] for name in names}
@@ -206,10 +255,15 @@ def fetch(dataset: str = "fsdd", *, names=None, progress: bool = True, workers: 
             missing.append(name)
         elif _sha256(path) != digest:
             warnings.warn(f"{path} failed its SHA-256 check: removed, fetching it again.", stacklevel=2)
-            path.unlink()
+            try:
+                path.unlink()
+            except OSError:
+                _check_writable(folder)  # says what to do about a read-only cache
+                raise
             missing.append(name)
     if not missing:
         return folder
+    _check_writable(folder)
 
     def fetch_one(name: str) -> None:
         try:
@@ -228,7 +282,7 @@ def fetch(dataset: str = "fsdd", *, names=None, progress: bool = True, workers: 
     pooch_logger.setLevel(logging.WARNING)
     try:
         bar = _progress(total=len(missing), desc=f"Fetching {info.name}", disable=not progress)
-        with ThreadPoolExecutor(max_workers=int(workers)) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(fetch_one, name) for name in missing]
             try:
                 for future in futures:
@@ -313,12 +367,26 @@ class AudioCollection:
         )
 
     def subset(self, index) -> AudioCollection:
-        """The recordings selected by ``index`` (integer indices or a boolean mask), as a new collection."""
+        """The recordings selected by ``index`` (integer indices or a boolean mask), as a new collection.
+
+        Raises:
+            TypeError: ``index`` holds fractions or other non-integers.
+            ValueError: an index outside 0 to ``len(self) - 1``, or a mask of the wrong shape.
+        """
         index = np.asarray(index)
+        if index.size == 0 and index.dtype != bool:
+            index = np.zeros(0, dtype=int)
         if index.dtype == bool:
             if index.shape != (len(self),):
                 raise ValueError(f"a boolean index must have shape ({len(self)},), got {index.shape}")
             index = np.flatnonzero(index)
+        if not np.issubdtype(index.dtype, np.integer):
+            raise TypeError(f"index must be integer indices or a boolean mask, got dtype {index.dtype}")
+        if index.ndim != 1:
+            raise ValueError(f"index must be a 1-D list of indices, got shape {index.shape}")
+        if index.size and (index.min() < 0 or index.max() >= len(self)):
+            raise ValueError(f"index must hold indices from 0 to {len(self) - 1} (this collection has {len(self)} "
+                             f"recordings), got {int(index.min())} to {int(index.max())}")
         return AudioCollection(
             audio=[self.audio[i] for i in index],
             labels=self.labels[index],
@@ -335,41 +403,139 @@ class AudioCollection:
         return np.array([len(y) / self.sr for y in self.audio])
 
 
+class _UnreadableAudio(ValueError):
+    """Why one audio file cannot be used, in words (the file's name is added by the caller)."""
+
+
+def _check_wav_header(path: Path) -> None:
+    """Raise :class:`_UnreadableAudio` when ``path`` is empty, is no RIFF/WAVE file, or is shorter than its header says.
+
+    libsndfile reads a WAV cut off after its header as a few samples without complaint, and says nothing
+    useful about a zero-byte or a text file; a look at the RIFF chunks gives the reason.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise _UnreadableAudio("the file is empty (0 bytes); record or copy it again")
+    with open(path, "rb") as f:
+        head = f.read(12)
+        if len(head) < 12 or head[:4] not in (b"RIFF", b"RF64") or head[8:12] != b"WAVE":
+            raise _UnreadableAudio(
+                f"not a WAV file: it starts with {head[:12]!r} instead of b'RIFF....WAVE' (a text file, or audio in "
+                "another format renamed to .wav?); export it again as WAV"
+            )
+        if head[:4] == b"RF64":  # 64-bit sizes live in a 'ds64' chunk; libsndfile checks those itself
+            return
+        position, block_align = 12, None
+        while True:
+            chunk = f.read(8)
+            if len(chunk) < 8:
+                raise _UnreadableAudio(f"truncated: the file ends ({size} bytes) before its audio data begins")
+            chunk_id, chunk_size = chunk[:4], int.from_bytes(chunk[4:], "little")
+            position += 8
+            if chunk_id == b"fmt " and chunk_size >= 14:
+                block_align = int.from_bytes(f.read(14)[12:14], "little")
+                f.seek(position)
+            if chunk_id == b"data":
+                available = size - position
+                if chunk_size not in (0, 0xFFFFFFFF) and available < chunk_size:  # 0 / ~0: a streamed header
+                    if block_align:
+                        what = (f"its header announces {chunk_size // block_align} sample frames but it holds only "
+                                f"{available // block_align}")
+                    else:
+                        what = f"its header announces {chunk_size} bytes of audio but it holds only {available}"
+                    raise _UnreadableAudio(f"truncated: {what} (an interrupted copy or recording?); "
+                                           "copy or record it again")
+                return
+            position += chunk_size + (chunk_size & 1)  # chunks are padded to an even length
+            f.seek(position)
+
+
 def _read_audio(path: Path, sr: int | None) -> tuple[np.ndarray, int]:
-    """Read one file as mono float32 (channels averaged), resampled to ``sr`` if given."""
+    """Read one file as mono float32 (channels averaged), resampled to ``sr`` if given.
+
+    Raises :class:`_UnreadableAudio` with the reason when the file cannot be read.
+    """
     import soundfile as sf
 
+    path = Path(path)
+    if path.suffix.lower() == ".wav":
+        _check_wav_header(path)
     try:
         y, native_sr = sf.read(str(path), dtype="float32", always_2d=True)
         y = y.mean(axis=1)
-    except Exception:  # formats libsndfile cannot read (e.g. some mp3): librosa's audioread fallback
+    except Exception as sf_error:  # formats libsndfile cannot read (e.g. some mp3): librosa's audioread fallback
         import librosa
 
-        with warnings.catch_warnings():  # librosa warns that it falls back; the error (if any) says enough
-            warnings.simplefilter("ignore", UserWarning)
-            warnings.simplefilter("ignore", FutureWarning)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            y, native_sr = librosa.load(str(path), sr=None, mono=True)
+        try:
+            with warnings.catch_warnings():  # librosa warns that it falls back; the error (if any) says enough
+                warnings.simplefilter("ignore", UserWarning)
+                warnings.simplefilter("ignore", FutureWarning)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                y, native_sr = librosa.load(str(path), sr=None, mono=True)
+        except Exception as error:
+            if path.stat().st_size == 0:
+                raise _UnreadableAudio("the file is empty (0 bytes); record or copy it again") from error
+            # audioread's errors often have no text at all; libsndfile's says what it found
+            reason = str(sf_error).strip() or str(error).strip() or type(error).__name__
+            raise _UnreadableAudio(f"neither libsndfile nor audioread can decode it ({reason})") from error
     if sr is not None and sr != native_sr:
-        import librosa
-
-        y = librosa.resample(y, orig_sr=native_sr, target_sr=sr)
-        native_sr = sr
+        y, native_sr = _resample(y, native_sr, sr), sr
     return np.ascontiguousarray(y, dtype=np.float32), int(native_sr)
+
+
+def _resample(y: np.ndarray, orig_sr: int, sr: int) -> np.ndarray:
+    """``y`` resampled from ``orig_sr`` to ``sr`` Hz, kept in [-1, 1].
+
+    Resampling a full-scale recording rings slightly past 1; that is clipped silently (it is not the file's fault).
+    """
+    import librosa
+
+    return np.clip(librosa.resample(y, orig_sr=orig_sr, target_sr=sr), -1.0, 1.0)
+
+
+def _check_sr(sr, *, allow_none: bool) -> int | None:
+    """A sample rate in Hz from 1000 to 192000 (or ``None`` if allowed); ``True`` and fractions are refused."""
+    if sr is None and allow_none:
+        return None
+    text = "an integer from 1000 to 192000 Hz" + (", or None" if allow_none else "")
+    if isinstance(sr, (bool, np.bool_)) or not isinstance(sr, (int, np.integer)):
+        raise TypeError(f"sr must be {text}, got {sr!r}")
+    if not 1000 <= sr <= 192000:
+        raise ValueError(f"sr must be {text}, got {sr!r}")
+    return int(sr)
+
+
+def _check_names(name: str, values, allowed, example: str) -> list:
+    """``values`` as a non-empty list; a single string or number is refused (``digits=3`` means ``digits=[3]``).
+
+    Whether the items are among ``allowed`` is the caller's check; ``allowed`` and ``example`` word the messages.
+    """
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a list (e.g. {name}={example}) or None for all, got {values!r}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} must list at least one of {list(allowed)}, or be None for all; got an empty list")
+    return values
 
 
 def load_fsdd(*, speakers=None, digits=None, sr: int | None = None, progress: bool = True) -> AudioCollection:
     """Load the Free Spoken Digit Dataset (fetched and verified through the cache on first use).
 
     Args:
-        speakers: optional names of the speakers to keep (see ``FSDD_SPEAKERS``); default all six.
-        digits: optional digits (0-9) to keep; default all ten.
-        sr: resample to this rate in Hz; default ``None`` keeps FSDD's 8000 Hz.
+        speakers: optional list of the speakers to keep (names from ``FSDD_SPEAKERS``); default all six.
+        digits: optional list of the digits to keep (integers 0 to 9); default all ten.
+        sr: resample to this rate in Hz (an integer from 1000 to 192000); default ``None`` keeps FSDD's 8000 Hz.
         progress: show a progress bar while fetching.
 
     Returns:
         An :class:`AudioCollection` sorted by digit, speaker and take; ``labels`` are the digits and
         ``class_names`` are ``"0"`` to ``"9"``.
+
+    Raises:
+        TypeError: ``speakers`` or ``digits`` is not a list (``digits=3``: write ``digits=[3]``), a digit is
+            not an integer (``True`` is refused), ``sr`` is not an integer.
+        ValueError: an empty list, unknown speakers (listed), digits outside 0 to 9, ``sr`` out of range.
+        DataError: the recordings cannot be fetched (see :func:`fetch`).
 
     Example:
         >>> fsdd = load_fsdd(speakers=["theo"], digits=[3])  # doctest: +SKIP
@@ -377,15 +543,21 @@ def load_fsdd(*, speakers=None, digits=None, sr: int | None = None, progress: bo
         (50, 8000)
     """
     if speakers is not None:
-        unknown = sorted(set(speakers) - set(FSDD_SPEAKERS))
+        speakers = _check_names("speakers", speakers, FSDD_SPEAKERS, '["theo"]')
+        unknown = sorted({repr(s) for s in speakers if not isinstance(s, str) or s not in FSDD_SPEAKERS})
         if unknown:
-            raise ValueError(f"speakers must be among {list(FSDD_SPEAKERS)}, got unknown {unknown}")
+            raise ValueError(f"speakers must be among {list(FSDD_SPEAKERS)}; unknown: {', '.join(unknown)}")
     if digits is not None:
-        bad = [d for d in digits if d not in range(10)]
+        digits = _check_names("digits", digits, range(10), "[3]")
+        wrong_type = [d for d in digits if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer))]
+        if wrong_type:
+            raise TypeError(f"digits must be integers from 0 to 9 (True/False are not digits), got {wrong_type}")
+        bad = [int(d) for d in digits if not 0 <= d <= 9]
         if bad:
             raise ValueError(f"digits must be integers from 0 to 9, got {bad}")
-    if sr is not None and not (isinstance(sr, (int, np.integer)) and 1000 <= sr <= 192000):
-        raise ValueError(f"sr must be an integer from 1000 to 192000 Hz, or None, got {sr!r}")
+        digits = [int(d) for d in digits]
+    sr = _check_sr(sr, allow_none=True)
+    progress = _check_bool("progress", progress)
     rows = []
     for name in registry("fsdd"):
         digit, speaker, take = Path(name).stem.split("_")
@@ -439,22 +611,31 @@ def load_folder(path, *, sr: int = 22050, on_error: str = "raise") -> AudioColle
     """Load your own recordings: one sub-folder per class, audio files (wav/flac/ogg/mp3) inside.
 
     ``my_digits/zero/take1.wav``, ``my_digits/zero/take2.wav``, ``my_digits/one/a.flac`` ... gives the
-    classes ``["one", "zero"]`` (sorted by name). Stereo files are averaged to mono; every file is
-    resampled to ``sr``.
+    classes ``["one", "zero"]`` (sorted by name). The files must sit directly in their class folder.
+    Stereo files are averaged to mono; every file is resampled to ``sr``. Hidden files (``.name``, such
+    as macOS's ``._take1.wav``) are ignored. A file whose samples go beyond [-1, 1] (possible in float
+    WAVs) is named in a warning with its peak and clipped to [-1, 1], as every collection promises.
 
     Args:
         path: the folder that holds one sub-folder per class.
-        sr: sample rate in Hz to resample every file to (1000 to 192000).
-        on_error: ``"raise"`` stops at the first unreadable file and names it; ``"skip"`` leaves it
-            out with a warning that names it.
+        sr: sample rate in Hz to resample every file to (an integer from 1000 to 192000).
+        on_error: ``"raise"`` stops at the first unreadable file and names it with the reason; ``"skip"``
+            leaves it out with a warning that names it and the reason.
 
     Returns:
         An :class:`AudioCollection` with ``speakers`` set to ``"unknown"``.
+
+    Raises:
+        DataError: ``path`` is not a folder or has no class folders; a class folder keeps its audio
+            files in sub-folders; no readable file at all; with ``on_error="raise"``, an unreadable file
+            (empty, not audio, truncated, no samples or NaN/inf samples).
+        TypeError: ``path`` is not a path, ``sr`` not an integer (``True`` is refused).
+        ValueError: ``sr`` out of range, ``on_error`` not ``"raise"`` or ``"skip"``.
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
-    if not (isinstance(sr, (int, np.integer)) and 1000 <= sr <= 192000):
-        raise ValueError(f"sr must be an integer from 1000 to 192000 Hz, got {sr!r}")
+    _check_choice("on_error", on_error, ("raise", "skip"))
+    sr = _check_sr(sr, allow_none=False)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be the path of a folder (a str or pathlib.Path), got {type(path).__name__}")
     root = Path(path).expanduser()
     if not root.is_dir():
         raise DataError(f"{root} is not a folder. Put one sub-folder per class in it, with your recordings inside.")
@@ -463,14 +644,24 @@ def load_folder(path, *, sr: int = 22050, on_error: str = "raise") -> AudioColle
         raise DataError(f"{root} has no sub-folders. Make one sub-folder per class (e.g. {root}/zero/) for your recordings.")
     audio, labels, takes, paths = [], [], [], []
     for label, class_dir in enumerate(class_dirs):
-        files = sorted(p for p in class_dir.iterdir() if p.suffix.lower() in AUDIO_EXTENSIONS)
+        files = sorted(p for p in class_dir.iterdir() if _is_audio_file(p))
+        nested = sorted(p for p in class_dir.rglob("*") if p.parent != class_dir and _is_audio_file(p)
+                        and not any(part.startswith(".") for part in p.relative_to(class_dir).parts))
+        if nested:
+            raise DataError(
+                f"{class_dir} keeps {len(nested)} audio file(s) in sub-folders (e.g. {nested[0]}). The recordings of a "
+                f"class must sit directly in its class folder ({class_dir}/take1.wav): move them up, or make each "
+                f"sub-folder a class folder of its own directly inside {root}."
+            )
+        if not files:
+            warnings.warn(f"the class folder {class_dir} holds no audio files ({', '.join(AUDIO_EXTENSIONS)}): "
+                          f"class {class_dir.name!r} has no recordings", stacklevel=2)
         for take, file in enumerate(files):
             try:
-                y, _ = _read_audio(file, sr)
-                if y.size == 0 or not np.all(np.isfinite(y)):
-                    raise ValueError("the file holds no samples or non-finite samples")
+                y = _read_user_file(file, sr)
             except Exception as error:
-                message = f"cannot read {file}: {error}"
+                reason = str(error).strip() or type(error).__name__
+                message = f"cannot read {file}: {reason}"
                 if on_error == "raise":
                     raise DataError(message + " (pass on_error='skip' to leave such files out)") from error
                 warnings.warn(message + " (skipped)", stacklevel=2)
@@ -490,6 +681,31 @@ def load_folder(path, *, sr: int = 22050, on_error: str = "raise") -> AudioColle
         sr=int(sr),
         paths=paths,
     )
+
+
+def _is_audio_file(path: Path) -> bool:
+    return path.suffix.lower() in AUDIO_EXTENSIONS and not path.name.startswith(".") and path.is_file()
+
+
+def _read_user_file(file: Path, sr: int) -> np.ndarray:
+    """One file of :func:`load_folder`: read, checked, clipped to [-1, 1] (with a warning if it went beyond),
+    resampled."""
+    y, native_sr = _read_audio(file, None)
+    if y.size == 0:
+        raise _UnreadableAudio("the file holds no samples")
+    if not np.all(np.isfinite(y)):
+        raise _UnreadableAudio("the file holds NaN or infinite samples")
+    peak = float(np.max(np.abs(y)))
+    if peak > 1.0:
+        warnings.warn(
+            f"{file} has samples up to {peak:.3g}, beyond [-1, 1] (a float WAV that was not normalized): clipped to "
+            "[-1, 1]. To keep its waveform, divide it by its peak before saving it.",
+            stacklevel=3,
+        )
+        y = np.clip(y, -1.0, 1.0)
+    if sr != native_sr:
+        y = _resample(y, native_sr, sr)
+    return np.ascontiguousarray(y, dtype=np.float32)
 
 
 #: The librosa example recordings the course uses, by what they show.
@@ -514,15 +730,35 @@ def load_example(name: str = "trumpet", *, sr: int = 22050, duration: float | No
 
     Args:
         name: a librosa example key (see ``librosa.util.list_examples()``; the course uses ``EXAMPLES``).
-        sr: sample rate in Hz to resample to.
-        duration: seconds to load (``None``: all).
-        offset: start, in seconds.
+        sr: sample rate in Hz to resample to (an integer from 1000 to 192000), or ``None`` for the file's own.
+        duration: seconds to load, a finite number greater than 0 (``None``: to the end). The signal is
+            shorter when the recording ends earlier.
+        offset: start, in seconds: at least 0 and less than the recording's length.
 
     Returns:
         ``(y, sr)`` with ``y`` of shape ``(n_samples,)``, dtype float32.
+
+    Raises:
+        TypeError: ``name`` is not a string; ``sr``, ``duration`` or ``offset`` is not a number (``True``
+            is refused).
+        ValueError: an unknown ``name``; ``duration`` of 0 or less, NaN or infinite; ``offset`` negative,
+            NaN, or at or past the end of the recording (the message gives its length); ``sr`` out of range.
+        DataError: librosa cannot provide the example (offline without ``LIBROSA_DATA_DIR``).
     """
     import librosa
 
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a librosa example key such as {sorted(EXAMPLES)}; got {name!r}")
+    sr = _check_sr(sr, allow_none=True)
+    if duration is not None:
+        duration = _check_seconds("duration", duration, "greater than 0 (or None for the whole recording)")
+        if duration <= 0:
+            raise ValueError(f"duration must be a number of seconds greater than 0 (or None for the whole "
+                             f"recording), got {duration}")
+    offset = _check_seconds("offset", offset, "at least 0 and less than the recording's length")
+    if offset < 0:
+        raise ValueError(f"offset must be a number of seconds, at least 0 and less than the recording's length, "
+                         f"got {offset}")
     try:
         path = librosa.ex(name)
     except librosa.util.exceptions.ParameterError as error:
@@ -533,6 +769,23 @@ def load_example(name: str = "trumpet", *, sr: int = 22050, duration: float | No
             "internet, or set LIBROSA_DATA_DIR to a folder that holds librosa's example files "
             "(e.g. the course's shared data/librosa) before starting Jupyter."
         ) from error
+    length = librosa.get_duration(path=path)
+    if offset >= length:
+        raise ValueError(f"offset must be less than the length of the recording {name!r}, {length:.2f} s; "
+                         f"got {offset} s")
     y, sr_out = librosa.load(path, sr=sr, mono=True, offset=offset, duration=duration)
     return y.astype(np.float32, copy=False), int(sr_out)
+
+
+def _check_seconds(name: str, value, allowed: str) -> float:
+    """``value`` as a finite float number of seconds; the range check (``allowed``, in words) is the caller's."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number of seconds, {allowed}; got {value!r}")
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int beyond float's range, e.g. 10**400
+        seconds = math.inf
+    if not math.isfinite(seconds):
+        raise ValueError(f"{name} must be a finite number of seconds, {allowed}; got {value}")
+    return seconds
 

@@ -38,8 +38,13 @@ FSDD registry's checksum when the recordings come from FSDD); and, for augmented
 augmentation settings, the number of copies and the seed. Changing any of these gives a new key, so a
 stale file is not read. This module's own source is not hashed (editing a docstring here keeps the
 cache): a change to it that changes the numbers must bump ``FEATURE_VERSION``. Files are
-written to a temporary name in the same folder and moved into place with ``os.replace``, so an
-interrupted run never leaves a half-written cache file.
+written to a temporary name in the same folder, flushed to disk and moved into place with
+``os.replace``, so an interrupted run or a full disk never leaves a half-written cache file.
+
+The cache never costs the work it was meant to save: a damaged file (truncated, or altered by a single
+byte: the zip format's CRC-32 catches it) is named in a warning, removed and computed again, and a cache
+folder that cannot be written (read-only, full disk, ``COURSE_DATA_DIR`` naming a file) is named in one
+warning per folder, after which the features are returned without being cached.
 """
 
 from __future__ import annotations
@@ -50,12 +55,13 @@ import os
 import tempfile
 import threading
 import time
+import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from course_utils._arguments import _check_choice, _check_fraction, _check_int
+from course_utils._arguments import _check_bool, _check_choice, _check_fraction, _check_int, _check_signal
 
 __all__ = [
     "FEATURE_VERSION",
@@ -180,8 +186,8 @@ def _centre_crop(S: np.ndarray, length: int) -> np.ndarray:
     """Crop or pad ``S`` (n_bins, n_frames) to ``length`` frames centred on its energy (pad with its minimum)."""
     n = S.shape[1]
     if n >= length:
-        energy = np.power(10.0, S / 10.0).sum(axis=0)  # dB -> power per frame
-        centre = int(round(float((np.arange(n) * energy).sum() / max(energy.sum(), 1e-20))))
+        energy = np.power(10.0, (S - S.max()) / 10.0).sum(axis=0)  # dB -> power per frame, relative to the peak
+        centre = int(round(float((np.arange(n) * energy).sum() / energy.sum())))  # (no overflow; the sum is >= 1)
         start = int(np.clip(centre - length // 2, 0, n - length))
         return S[:, start:start + length]
     pad = length - n
@@ -192,21 +198,28 @@ def file_features(y: np.ndarray, sr: int, params: FeatureParams | None = None) -
     """The examples of one recording.
 
     Args:
-        y: mono recording, shape ``(n_samples,)``; a clip shorter than ``block_size`` is zero-padded.
-        sr: sample rate in Hz.
+        y: mono recording of float samples in [-1, 1], shape ``(n_samples,)``, at least one sample; a clip
+            shorter than ``block_size`` is zero-padded.
+        sr: sample rate in Hz, an integer from 1000 to 384000.
         params: the feature parameters (default :class:`FeatureParams()`).
 
     Returns:
         ``"mfcc_frames"``: shape ``(n_frames, n_features)``; ``"logmel_patch"``: shape
         ``(1, n_mels * patch_length)`` (the patch flattened band by band). float32.
 
+    Raises:
+        ValueError: ``y`` is empty, not mono, or holds NaN or infinite samples; ``sr`` is out of range.
+        TypeError: ``y`` holds integers (int16 audio: divide by 32768 first), ``sr`` is not an integer
+            (``True`` is refused), or ``params`` is not a :class:`FeatureParams`.
+
     Notebook: ``06_programming_session.ipynb``.
     """
     from course_utils.normalization import normalize
     from course_utils.representations import log_mel_spectrogram, mfcc_frames
 
-    params = FeatureParams() if params is None else params
-    y = _padded(np.asarray(y, dtype=np.float32), params.block_size)
+    params = _check_params(params)
+    sr = _check_int("sr", sr, 1000, 384000)
+    y = _padded(_check_signal("y", y), params.block_size)
     if params.frame_level:
         F = mfcc_frames(y, sr, block_size=params.block_size, hop_size=params.hop_size, n_mfcc=params.n_mfcc,
                         n_mels=params.n_mels)
@@ -223,6 +236,48 @@ def file_features(y: np.ndarray, sr: int, params: FeatureParams | None = None) -
     if params.per_file_norm:
         S = normalize(S, "zscore", scope="frequency", ddof=0, layout="spectrogram")
     return np.ascontiguousarray(S.reshape(1, -1), dtype=np.float32)
+
+
+def _check_params(params) -> FeatureParams:
+    if params is None:
+        return FeatureParams()
+    if not isinstance(params, FeatureParams):
+        raise TypeError(f"params must be a FeatureParams (or None for the defaults), got {type(params).__name__}")
+    return params
+
+
+def _check_collection(collection):
+    """``collection`` if it is an :class:`~course_utils.data.AudioCollection` of usable recordings."""
+    from course_utils.data import AudioCollection
+
+    if not isinstance(collection, AudioCollection):
+        raise TypeError("collection must be an AudioCollection (from load_fsdd or load_folder), "
+                        f"got {type(collection).__name__}")
+    if len(collection) == 0:
+        raise ValueError("collection must hold at least one recording, got an empty one")
+    _check_int("collection.sr", collection.sr, 1000, 384000)
+    for i, y in enumerate(collection.audio):
+        _check_signal(f"collection.audio[{i}] ({collection.paths[i] if i < len(collection.paths) else 'no path'})", y)
+    return collection
+
+
+def _check_indices(name: str, index, n: int | None = None) -> np.ndarray:
+    """``index`` as a 1-D int array of recording indices, from 0 to ``n - 1`` when ``n`` is given (empty allowed).
+
+    Booleans and fractions are refused: ``np.asarray(..., dtype=int)`` would turn ``[True]`` into recording 1.
+    """
+    array = np.asarray(index)
+    if array.size == 0:
+        return np.zeros(0, dtype=int)
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"{name} must be integer indices of recordings, got dtype {array.dtype}; "
+                        "for a boolean mask pass np.flatnonzero(mask)")
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D list of indices, got shape {array.shape}")
+    if n is not None and (array.min() < 0 or array.max() >= n):
+        raise ValueError(f"{name} must be indices of recordings from 0 to {n - 1}, got {int(array.min())} "
+                         f"to {int(array.max())}")
+    return array.astype(int)
 
 
 @dataclass
@@ -259,8 +314,12 @@ class FeatureSet:
                 f"{self.params.representation}, {source} in {self.seconds:.2f} s)")
 
     def select(self, files) -> FeatureSet:
-        """The examples of the recordings ``files`` (indices into the collection), in their original order."""
-        mask = np.isin(self.file_index, np.asarray(files, dtype=int))
+        """The examples of the recordings ``files`` (indices into the collection), in their original order.
+
+        Raises:
+            TypeError: ``files`` are not integers (booleans are refused; for a mask use ``np.flatnonzero``).
+        """
+        mask = np.isin(self.file_index, _check_indices("files", files))
         return FeatureSet(self.X[mask], self.file_index[mask], self.labels[mask], self.params, self.seconds,
                           self.from_cache, self.cache_path)
 
@@ -336,44 +395,107 @@ def feature_cache_key(params: FeatureParams, fingerprint: str, *, augmentation: 
 
 
 def clear_feature_cache() -> int:
-    """Delete every cached feature file; returns how many were deleted."""
+    """Delete every cached feature file (and any temporary file a killed run left); returns how many were deleted."""
     folder = feature_cache_dir()
     count = 0
     if folder.is_dir():
-        for path in folder.glob("*.npz"):
+        for path in [*folder.glob("*.npz"), *folder.glob("*.tmp")]:
             path.unlink(missing_ok=True)
             count += 1
     return count
 
 
-def _save_atomic(path: Path, **arrays) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp")
+#: Cache folders already named in an "unwritable" warning (one warning per folder and session, not per call).
+_UNWRITABLE_WARNED: set = set()
+
+
+def _warn_unwritable(folder, error: BaseException) -> None:
+    if str(folder) in _UNWRITABLE_WARNED:
+        return
+    _UNWRITABLE_WARNED.add(str(folder))
+    warnings.warn(
+        f"the feature cache folder {folder} cannot be written ({type(error).__name__}: {error}). The features "
+        "are computed and returned as usual but not cached, so they are computed again next time. To cache "
+        "them, free some disk space or make the folder writable, or set the environment variable "
+        "COURSE_DATA_DIR to a writable folder and restart the kernel; pass cache=False to skip the cache.",
+        stacklevel=4,
+    )
+
+
+def _save_atomic(path: Path, **arrays) -> bool:
+    """Write ``arrays`` to ``path`` through a temporary file in the same folder; ``False`` (with a warning) when
+    the folder cannot be written. Either the whole new file is in place afterwards, or nothing changed."""
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem + ".", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())  # the data is on disk before the name points at it (power loss)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return True
+    except OSError as error:  # read-only folder, full disk, quota, a file where the folder should be
+        _warn_unwritable(path.parent, error)
+        return False
+    finally:
+        if tmp is not None and os.path.exists(tmp):
+            Path(tmp).unlink(missing_ok=True)
+
+
+def _cache_folder() -> Path | None:
+    """:func:`feature_cache_dir`, or ``None`` (after one warning) when ``COURSE_DATA_DIR`` cannot hold a cache."""
+    from course_utils.data import DataError
+
+    try:
+        return feature_cache_dir()
+    except DataError as error:
+        _warn_unwritable(os.environ.get("COURSE_DATA_DIR", "(default)"), error)
+        return None
 
 
 def _cached_feature_set(path: Path, params, start: float):
     """The :class:`FeatureSet` kept at ``path`` (timed from ``start``), or ``None`` when there is none to use."""
     if not path.is_file():
         return None
-    loaded = _load_cached(path)
+    loaded = _load_cached(path, params)
     if loaded is None:
         return None
     return FeatureSet(*loaded, params, time.perf_counter() - start, True, path)
 
 
-def _load_cached(path: Path):
+def _load_cached(path: Path, params: FeatureParams):
+    """``(X, file_index, labels)`` from the cache file ``path``, or ``None`` when it cannot be used.
+
+    A damaged file is named in a warning and removed, so that it is computed and written again once
+    instead of failing on every later call.
+    """
     try:
         with np.load(path) as data:
-            return data["X"], data["file_index"], data["labels"]
-    except (OSError, KeyError, ValueError, EOFError):  # unreadable file: recompute and overwrite
+            X, file_index, labels = data["X"], data["file_index"], data["labels"]
+    except FileNotFoundError:  # removed by another kernel in the meantime
         return None
+    except PermissionError as error:  # intact perhaps, but not ours to read or delete
+        warnings.warn(f"cannot read the feature cache file {path} ({error}): computing the features again.",
+                      stacklevel=4)
+        return None
+    except Exception as error:  # noqa: BLE001 (a damaged zip fails in a dozen ways: BadZipFile, ValueError, ...)
+        _remove_damaged(path, f"{type(error).__name__}: {str(error).split('. ')[0]}")  # not NumPy's advice to unpickle
+        return None
+    n = len(X) if X.ndim == 2 else -1
+    if X.shape != (n, params.n_features) or file_index.shape != (n,) or labels.shape != (n,):
+        _remove_damaged(path, f"unexpected shapes X {X.shape}, file_index {file_index.shape}, labels {labels.shape}")
+        return None
+    return X, file_index, labels
+
+
+def _remove_damaged(path: Path, reason: str) -> None:
+    try:
+        path.unlink(missing_ok=True)
+        done = "removed it; computing the features again"
+    except OSError as error:
+        done = f"could not remove it ({error}); computing the features again. Delete it by hand"
+    warnings.warn(f"the feature cache file {path} is damaged ({reason}): {done}.", stacklevel=5)
 
 
 def _features_of_files(jobs, sr, params: FeatureParams, n_jobs: int, progress: bool, desc: str):
@@ -444,34 +566,43 @@ def compute_features(collection, params: FeatureParams | None = None, *, cache: 
     Args:
         collection: an :class:`course_utils.data.AudioCollection`.
         params: the feature parameters (default :class:`FeatureParams()`).
-        cache: read from and write to the cache (see the module docstring for the key).
-        n_jobs: worker threads for the computation (default: up to 2, the course machine's cores).
+        cache: read from and write to the cache (see the module docstring for the key). A damaged cache
+            file is named in a warning, removed and computed again; a cache folder that cannot be
+            written is named in one warning and the features are returned uncached.
+        n_jobs: worker threads for the computation, 1 to 64 (default: up to 2, the course machine's cores).
         progress: show a progress bar while computing.
 
     Returns:
-        A :class:`FeatureSet` whose ``file_index`` counts recordings from 0 in the collection's order.
+        A :class:`FeatureSet` whose ``file_index`` counts recordings from 0 in the collection's order;
+        ``cache_path`` is ``None`` when the features were not cached.
+
+    Raises:
+        TypeError: ``collection`` is not an ``AudioCollection``, ``params`` not a :class:`FeatureParams`,
+            ``cache``/``progress`` not True or False, ``n_jobs`` not an integer.
+        ValueError: the collection is empty or one of its recordings is empty or holds NaN/inf samples
+            (the message names it); ``n_jobs`` is out of range.
 
     Notebook: ``06_programming_session.ipynb``.
     """
-    params = FeatureParams() if params is None else params
-    if not isinstance(params, FeatureParams):
-        raise TypeError(f"params must be a FeatureParams, got {type(params).__name__}")
+    params = _check_params(params)
+    cache = _check_bool("cache", cache)
+    progress = _check_bool("progress", progress)
     n_jobs = _check_n_jobs(n_jobs)
-    if len(collection) == 0:
-        raise ValueError("collection must hold at least one recording, got an empty one")
+    collection = _check_collection(collection)
     start = time.perf_counter()
     path = None
-    if cache:
+    folder = _cache_folder() if cache else None
+    if folder is not None:
         key = feature_cache_key(params, collection_fingerprint(collection),
                                 registry_digest=_fsdd_registry_digest(collection))
-        path = feature_cache_dir() / f"{params.representation}-{key[:24]}.npz"
+        path = folder / f"{params.representation}-{key[:24]}.npz"
         cached = _cached_feature_set(path, params, start)
         if cached is not None:
             return cached
     per_file = _features_of_files(list(collection.audio), collection.sr, params, n_jobs, progress, "features")
     X, file_index, labels = _stack(per_file, np.arange(len(collection)), collection.labels, params)
-    if path is not None:
-        _save_atomic(path, X=X, file_index=file_index, labels=labels)
+    if path is not None and not _save_atomic(path, X=X, file_index=file_index, labels=labels):
+        path = None
     return FeatureSet(X, file_index, labels, params, time.perf_counter() - start, False, path)
 
 
@@ -492,17 +623,28 @@ def augmented_features(collection, params: FeatureParams | None = None, *, files
         files: indices of the recordings to augment (default: all).
         n_copies: augmented copies per recording, 1 to 20.
         augmentation: keyword arguments of ``make_audio_augmenter`` (default :data:`DEFAULT_AUGMENTATION`).
-        seed: base seed of the random augmentations.
-        cache, n_jobs, progress: as for :func:`compute_features`.
+        seed: base seed of the random augmentations, 0 to 2**31 - 1.
+        cache, n_jobs, progress: as for :func:`compute_features` (also what happens to a damaged or
+            unwritable cache).
 
     Returns:
         A :class:`FeatureSet` of the augmented copies.
 
+    Raises:
+        TypeError, ValueError: as for :func:`compute_features`; also ``files`` that are not integer indices
+            of recordings (booleans refused), ``augmentation`` that is not a dict or holds ``seed``.
+
     Notebook: ``06_programming_session.ipynb``.
     """
-    params = FeatureParams() if params is None else params
+    params = _check_params(params)
     n_copies = _check_int("n_copies", n_copies, 1, 20)
     seed = _check_int("seed", seed, 0, 2**31 - 1)
+    cache = _check_bool("cache", cache)
+    progress = _check_bool("progress", progress)
+    collection = _check_collection(collection)
+    if augmentation is not None and not isinstance(augmentation, dict):
+        raise TypeError(f"augmentation must be a dict of make_audio_augmenter's arguments (or None for "
+                        f"DEFAULT_AUGMENTATION), got {type(augmentation).__name__}")
     settings = dict(DEFAULT_AUGMENTATION if augmentation is None else augmentation)
     if "seed" in settings:
         raise ValueError("augmentation must not contain 'seed'; pass seed=... to augmented_features")
@@ -510,16 +652,18 @@ def augmented_features(collection, params: FeatureParams | None = None, *, files
 
     make_audio_augmenter(**settings, seed=0)  # validates the settings before any work
     n_jobs = _check_n_jobs(n_jobs)
-    files = np.arange(len(collection)) if files is None else np.unique(np.asarray(files, dtype=int))
-    if files.size and (files.min() < 0 or files.max() >= len(collection)):
-        raise ValueError(f"files must be indices from 0 to {len(collection) - 1}")
+    files = np.arange(len(collection)) if files is None else np.unique(_check_indices("files", files, len(collection)))
+    if files.size == 0:
+        raise ValueError(f"files must select at least one recording (indices from 0 to {len(collection) - 1}), "
+                         "or be None for all")
     start = time.perf_counter()
     path = None
-    if cache:
+    folder = _cache_folder() if cache else None
+    if folder is not None:
         spec = {"settings": settings, "n_copies": n_copies, "seed": seed, "files": hashlib.sha1(files.tobytes()).hexdigest()}
         key = feature_cache_key(params, collection_fingerprint(collection), augmentation=spec,
                                 registry_digest=_fsdd_registry_digest(collection))
-        path = feature_cache_dir() / f"{params.representation}-aug-{key[:24]}.npz"
+        path = folder / f"{params.representation}-aug-{key[:24]}.npz"
         cached = _cached_feature_set(path, params, start)
         if cached is not None:
             return cached
@@ -532,8 +676,8 @@ def augmented_features(collection, params: FeatureParams | None = None, *, files
             labels.append(collection.labels[i])
     per_file = _features_of_files(jobs, collection.sr, params, n_jobs, progress, "augmented features")
     X, file_index, labels = _stack(per_file, ids, labels, params)
-    if path is not None:
-        _save_atomic(path, X=X, file_index=file_index, labels=labels)
+    if path is not None and not _save_atomic(path, X=X, file_index=file_index, labels=labels):
+        path = None
     return FeatureSet(X, file_index, labels, params, time.perf_counter() - start, False, path)
 
 
@@ -544,11 +688,18 @@ def trim_silence(collection, top_db: float = 30.0):
     which a frame-level model would otherwise have to classify too. Uses ``librosa.effects.trim``.
 
     Args:
-        top_db: a frame counts as silence when it is more than ``top_db`` dB below the loudest frame.
+        collection: an ``AudioCollection``.
+        top_db: a frame counts as silence when it is more than ``top_db`` dB below the loudest frame,
+            1 to 120.
+
+    Raises:
+        TypeError: ``top_db`` is not a number (``True`` is refused) or ``collection`` not an ``AudioCollection``.
+        ValueError: ``top_db`` is out of range, or a recording is empty or holds NaN/inf samples.
     """
     import librosa
 
     top_db = _check_fraction("top_db", top_db, 1.0, 120.0)
+    collection = _check_collection(collection)
     trimmed = collection.subset(np.arange(len(collection)))
     trimmed.audio = [np.ascontiguousarray(librosa.effects.trim(y, top_db=top_db, frame_length=256,
                                                                hop_length=64)[0]) for y in collection.audio]

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils.checks import Check, right, wrong
-from course_utils.mlp import _as_number, _as_numbers, _check_int, _check_learning_rate
+from course_utils.mlp_exercises import _as_number, _as_numbers
+from course_utils.mlp_network import _check_int, _check_learning_rate
 
 __all__ = [
     "Surface",
@@ -27,6 +28,8 @@ __all__ = [
     "LINE_X",
     "LINE_Y",
     "DescentPath",
+    "MAX_STEPS",
+    "MAX_START",
     "gradient_descent",
     "line_fit_hessian",
     "GRADIENT_STEP_EXERCISE",
@@ -126,14 +129,39 @@ class DescentPath:
     diverged: bool
 
 
+#: Most steps :func:`gradient_descent` runs (a path of 100,000 points takes about a second).
+MAX_STEPS = 100_000
+#: Largest absolute coordinate of a starting point (the surfaces' losses stay finite up to there).
+MAX_START = 1e4
+
+
+def _start_point(start) -> np.ndarray:
+    """``start`` as a float array of shape ``(2,)``; text, booleans, complex numbers, NaN and huge values refused."""
+    if isinstance(start, (str, bytes)) or not isinstance(start, (list, tuple, np.ndarray)):
+        raise TypeError(f"start must be two numbers (p0, p1), got {start!r}")
+    items = list(np.asarray(start, dtype=object).reshape(-1)) if np.ndim(start) else []
+    if len(items) != 2 or np.shape(start) != (2,):
+        raise ValueError(f"start must be two numbers (p0, p1), got {start!r}")
+    for i, item in enumerate(items):
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, float, np.integer, np.floating)):
+            raise TypeError(f"start[{i}] must be a real number, got {item!r}")
+        try:
+            value = float(item)
+        except OverflowError:  # an int beyond float's range, e.g. 10**400
+            value = math.inf
+        if not math.isfinite(value) or abs(value) > MAX_START:
+            raise ValueError(f"start[{i}] must be a finite number from {-MAX_START:g} to {MAX_START:g}, got {item}")
+    return np.array([float(item) for item in items])
+
+
 def gradient_descent(surface, start, learning_rate: float, n_steps: int = 50) -> DescentPath:
     """Run ``theta := theta - learning_rate * grad L(theta)`` for ``n_steps`` steps.
 
     Args:
         surface: a :class:`Surface` or a key of :data:`SURFACES`.
-        start: the starting point ``(p0, p1)``.
-        learning_rate: the learning rate (the lecture's varepsilon), the step size (``> 0``).
-        n_steps: number of updates (``>= 0``).
+        start: the starting point ``(p0, p1)``: two finite real numbers from ``-MAX_START`` to ``MAX_START``.
+        learning_rate: the learning rate (the lecture's varepsilon), the step size, in (0, 1000].
+        n_steps: number of updates, 0 to :data:`MAX_STEPS`.
 
     Returns:
         A :class:`DescentPath`. A diverging run stops (``diverged=True``) instead of overflowing.
@@ -142,11 +170,11 @@ def gradient_descent(surface, start, learning_rate: float, n_steps: int = 50) ->
         if surface not in SURFACES:
             raise ValueError(f"surface must be one of {list(SURFACES)}, got {surface!r}")
         surface = SURFACES[surface]
+    if not isinstance(surface, Surface):
+        raise TypeError(f"surface must be a Surface or one of {list(SURFACES)}, got {type(surface).__name__}")
     learning_rate = _check_learning_rate(learning_rate)
-    n_steps = _check_int("n_steps", n_steps, 0)
-    theta = np.array(start, dtype=float)
-    if theta.shape != (2,):
-        raise ValueError(f"start must be two numbers (p0, p1), got {start!r}")
+    n_steps = _check_int("n_steps", n_steps, 0, MAX_STEPS)
+    theta = _start_point(start)
     thetas, losses = [theta.copy()], [float(surface.loss(*theta))]
     diverged = False
     with np.errstate(over="ignore", invalid="ignore"):
@@ -263,9 +291,10 @@ def check_learning_rate(answer) -> Check:
         return wrong("a learning rate must be positive (a negative one climbs uphill).")
     ex = LEARNING_RATE_EXERCISE
     best = _line_minimum_loss()
-    path = gradient_descent(ex["surface"], ex["start"], learning_rate, ex["n_steps"])
     limit = 2 / np.linalg.eigvalsh(line_fit_hessian()).max()
-    if learning_rate >= limit or path.diverged or path.losses[-1] > path.losses[0]:
+    # a rate at or above the limit is answered without running it (gradient_descent refuses rates above 1000)
+    path = None if learning_rate >= limit else gradient_descent(ex["surface"], ex["start"], learning_rate, ex["n_steps"])
+    if path is None or path.diverged or path.losses[-1] > path.losses[0]:
         # at or above the limit the steps overshoot further each time (perhaps after a short dip): divergence
         return wrong(f"with {learning_rate:g} the steps overshoot the valley further each time, so the loss "
                      f"eventually grows without bound. Stability needs learning_rate < 2 / (largest curvature) "

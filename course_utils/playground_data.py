@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.mlp import _check_int
+from course_utils._arguments import _check_fraction, _check_int
 
 __all__ = ["DATASETS", "AUDIO_DIGITS", "AUDIO_MFCCS", "audio_features", "make_dataset", "train_test_split",
            "make_split"]
@@ -41,19 +41,17 @@ def audio_features(digits=AUDIO_DIGITS, mfccs=AUDIO_MFCCS) -> tuple[np.ndarray, 
     computed once per process and cached, so later calls (every slider move) are instant.
 
     Args:
-        digits: the two digits (0-9) to tell apart.
-        mfccs: the two MFCC indices (0-12) to use as features.
+        digits: the two different digits (integers 0-9) to tell apart.
+        mfccs: the two MFCC indices (integers 0-12) to use as features.
 
     Returns:
         ``(features, labels)``: features of shape ``(n_recordings, 2)`` (raw MFCC means, not
         standardized) and labels of shape ``(n_recordings,)``, 0 for ``digits[0]`` and 1 for
         ``digits[1]``.
     """
-    digits, mfccs = tuple(int(d) for d in digits), tuple(int(m) for m in mfccs)
-    if len(digits) != 2 or digits[0] == digits[1]:
+    digits, mfccs = _two_ints("digits", digits, 9), _two_ints("mfccs", mfccs, 12)
+    if digits[0] == digits[1]:
         raise ValueError(f"digits must be two different digits from 0 to 9, got {digits}")
-    if len(mfccs) != 2 or not all(0 <= m <= 12 for m in mfccs):
-        raise ValueError(f"mfccs must be two MFCC indices from 0 to 12, got {mfccs}")
     key = (digits, mfccs)
     if key not in _AUDIO_CACHE:
         from course_utils.data import load_fsdd
@@ -65,6 +63,13 @@ def audio_features(digits=AUDIO_DIGITS, mfccs=AUDIO_MFCCS) -> tuple[np.ndarray, 
         _AUDIO_CACHE[key] = (means[:, list(mfccs)], (fsdd.labels == digits[1]).astype(int))
     features, labels = _AUDIO_CACHE[key]
     return features.copy(), labels.copy()
+
+
+def _two_ints(name: str, values, high: int) -> tuple[int, int]:
+    """``values`` as a pair of integers from 0 to ``high``; booleans, text and fractions refused."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple, np.ndarray)) or len(values) != 2:
+        raise TypeError(f"{name} must be a pair of integers from 0 to {high}, got {values!r}")
+    return tuple(_check_int(f"{name}[{i}]", v, 0, high) for i, v in enumerate(values))
 
 
 def make_dataset(name: str = "circle", n_samples: int = 200, noise: float = 0.1, seed: int = 0):
@@ -79,7 +84,7 @@ def make_dataset(name: str = "circle", n_samples: int = 200, noise: float = 0.1,
         n_samples: number of points (for ``"audio"`` at most 600 recordings, drawn without
             replacement).
         noise: standard deviation of Gaussian noise added to both features (``0`` to ``1``).
-        seed: seed of the random generator.
+        seed: seed of the random generator, 0 to 2**32 - 1.
 
     Returns:
         ``(X, y)``: ``X`` of shape ``(n_samples, 2)`` (float64), ``y`` of shape ``(n_samples,)``
@@ -90,11 +95,10 @@ def make_dataset(name: str = "circle", n_samples: int = 200, noise: float = 0.1,
 
 def _make_dataset(name, n_samples, noise, seed, fit_rows=None):
     """:func:`make_dataset`; the audio features are standardized on the rows ``fit_rows`` (default: all)."""
-    if name not in DATASETS:
+    if not isinstance(name, str) or name not in DATASETS:
         raise ValueError(f"name must be one of {list(DATASETS)}, got {name!r}")
-    n_samples = _check_int("n_samples", n_samples, 4, 600 if name == "audio" else 100_000)
-    if not (isinstance(noise, (int, float, np.floating)) and 0 <= noise <= 1):
-        raise ValueError(f"noise must be a number from 0 to 1, got {noise!r}")
+    n_samples = _check_int("n_samples", n_samples, 4, _max_samples(name))
+    noise = _check_fraction("noise", noise, 0.0, 1.0)
     rng = np.random.default_rng(_check_int("seed", seed, 0, 2**32 - 1))
     n1 = n_samples // 2
     n0 = n_samples - n1
@@ -134,23 +138,30 @@ def train_test_split(X, y, train_fraction: float = 0.5, seed: int = 0):
         y: labels, shape ``(n_examples,)``.
         train_fraction: share of the examples used for training (strictly between 0 and 1; each set
             keeps at least one example).
-        seed: seed of the shuffle.
+        seed: seed of the shuffle, 0 to 2**32 - 1.
 
     Returns:
         ``(X_train, y_train, X_test, y_test)``.
     """
     X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y) or len(X) < 2:
-        raise ValueError(f"X and y need the same number (>= 2) of examples, got {len(X)} and {len(y)}")
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y) or len(X) < 2:
+        raise ValueError(f"X and y need the same number (>= 2) of examples, got shapes {X.shape} and {y.shape}")
     train, test = _split_rows(len(X), train_fraction, seed)
     return X[train], y[train], X[test], y[test]
 
 
+def _max_samples(name) -> int:
+    return 600 if name == "audio" else 100_000
+
+
 def _split_rows(n: int, train_fraction, seed) -> tuple[np.ndarray, np.ndarray]:
     """The row indices of the training and of the test part of :func:`train_test_split`."""
-    if not (isinstance(train_fraction, (int, float, np.floating)) and 0 < train_fraction < 1):
+    if isinstance(train_fraction, (bool, np.bool_)) or not isinstance(train_fraction, (int, float, np.integer,
+                                                                                     np.floating)):
+        raise TypeError(f"train_fraction must be a number strictly between 0 and 1, got {train_fraction!r}")
+    if not 0 < train_fraction < 1:
         raise ValueError(f"train_fraction must be a number strictly between 0 and 1, got {train_fraction!r}")
-    order = np.random.default_rng(seed).permutation(n)
+    order = np.random.default_rng(_check_int("seed", seed, 0, 2**32 - 1)).permutation(n)
     n_train = min(max(int(round(train_fraction * n)), 1), n - 1)
     return order[:n_train], order[n_train:]
 
@@ -171,7 +182,9 @@ def make_split(name: str = "circle", n_samples: int = 200, noise: float = 0.1, t
     Returns:
         ``(X_train, y_train, X_test, y_test)``.
     """
-    _check_int("n_samples", n_samples, 4)
+    if not isinstance(name, str) or name not in DATASETS:
+        raise ValueError(f"name must be one of {list(DATASETS)}, got {name!r}")
+    _check_int("n_samples", n_samples, 4, _max_samples(name))  # before the split allocates n_samples rows
     train, test = _split_rows(n_samples, train_fraction, seed)
     X, y = _make_dataset(name, n_samples, noise, seed, fit_rows=train)
     return X[train], y[train], X[test], y[test]

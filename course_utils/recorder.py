@@ -160,6 +160,10 @@ def diagnose_take(y: np.ndarray, sr: int, *, min_seconds: float = 0.3, max_secon
         min_seconds, max_seconds: the accepted length of the whole take, in seconds.
         expect: ``"word"`` when the take should hold one short word (a digit).
     """
+    if np.ndim(y) != 1:
+        raise ValueError(f"y must be mono, shape (n_samples,), got shape {np.shape(y)}")
+    if np.size(y) == 0:
+        raise ValueError("y holds no samples (an empty take): record again")
     y = _mono_float32(y)
     sr = _check_int("sr", sr, 1000, 384000)
     min_seconds = _check_fraction("min_seconds", min_seconds, 0.0, MAX_SECONDS_LIMIT)
@@ -175,8 +179,6 @@ def diagnose_take(y: np.ndarray, sr: int, *, min_seconds: float = 0.3, max_secon
     if max_seconds is not None and seconds > max_seconds + 1e-9:
         problems.append(f"The take lasts {seconds:.1f} s, more than the {max_seconds:.1f} s allowed: record a "
                         f"shorter one.")
-    if len(y) == 0:
-        return problems
     levels = _frame_levels_db(y, sr)
     loudest, quietest = float(levels.max()), float(levels.min())
     if loudest < SILENCE_DBFS:

@@ -31,6 +31,7 @@ import numbers
 
 import numpy as np
 
+from course_utils._arguments import _check_bool
 from course_utils.checks import Check, right, wrong
 
 __all__ = [
@@ -60,6 +61,16 @@ __all__ = [
 # --------------------------------------------------------------------------------------------------
 # Validation (every public function checks its input and names the parameter and its allowed range)
 
+#: Largest block (frame, FFT) and hop size in samples; spectrograms need a block of at least 16 samples.
+MAX_BLOCK_SIZE = 65536
+MIN_FFT_SIZE = 16
+#: Longest signal, in samples (about 38 minutes at 22050 Hz), and the largest count of frames or patches.
+MAX_SAMPLES = 50_000_000
+MAX_COUNT = 50_000_000
+#: Most spectrum values (n_frames x (block_size // 2 + 1)) one spectrogram may have: 2**26 complex
+#: values are 512 MiB, a fair share of a Binder machine's 1 to 2 GB.
+MAX_SPECTRUM_VALUES = 2**26
+
 def _check_int(name: str, value, minimum: int = 1, maximum: int | None = None, unit: str = "") -> int:
     """Return ``value`` as int if it is an integer in ``[minimum, maximum]``; else raise."""
     unit_text = f" {unit}" if unit else ""
@@ -83,7 +94,10 @@ def _check_signal(y, name: str = "y") -> np.ndarray:
         except (TypeError, ValueError) as error:
             raise TypeError(f"{name} must be a 1D array of audio samples, got {type(y).__name__}") from error
     if array.dtype == bool or not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)):
-        raise TypeError(f"{name} must hold real numbers (float or int samples), got dtype {array.dtype}")
+        raise TypeError(f"{name} must hold real numbers (float samples), got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.integer):  # int16 audio used unscaled would be 32768 times too loud
+        raise TypeError(f"{name} holds integers ({array.dtype}); convert to float in [-1, 1] first "
+                        "(int16: divide by 32768)")
     if array.ndim != 1:
         if array.ndim == 2:
             raise ValueError(
@@ -94,7 +108,9 @@ def _check_signal(y, name: str = "y") -> np.ndarray:
         raise ValueError(f"{name} must be mono audio of shape (n_samples,), got {array.ndim} dimensions {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} is empty; it must hold at least one sample (n_samples >= 1)")
-    if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
+    if array.size > MAX_SAMPLES:
+        raise ValueError(f"{name} must hold 1 to {MAX_SAMPLES} samples, got {array.size}")
+    if not np.all(np.isfinite(array)):
         bad = int(np.count_nonzero(~np.isfinite(array)))
         raise ValueError(f"{name} must contain only finite samples, but {bad} are NaN or infinite "
                          f"(first at index {int(np.flatnonzero(~np.isfinite(array))[0])})")
@@ -120,18 +136,18 @@ def n_frames(n_samples: int, block_size: int, hop_size: int, *, center: bool = F
     for an even ``block_size``.
 
     Args:
-        n_samples: N, signal length in samples (>= 1).
-        block_size: W_f, frame length in samples (>= 1). Without centring it must not exceed
+        n_samples: N, signal length in samples, 1 to 50,000,000.
+        block_size: W_f, frame length in samples, 1 to 65536. Without centring it must not exceed
             ``n_samples``: a signal shorter than one block has no complete frame.
-        hop_size: H_f, distance between frame starts in samples (>= 1).
-        center: count as librosa does with ``center=True`` (padded signal).
+        hop_size: H_f, distance between frame starts in samples, 1 to 65536.
+        center: count as librosa does with ``center=True`` (padded signal); True or False.
 
     Returns:
         The number of frames (>= 1).
 
     Raises:
-        TypeError: an argument is not an integer.
-        ValueError: an argument is < 1, or ``block_size > n_samples`` with ``center=False``.
+        TypeError: a size is not an integer, or ``center`` is not True or False.
+        ValueError: a size is outside its range, or ``block_size > n_samples`` with ``center=False``.
 
     Notebook: ``01_audio_representations.ipynb``.
 
@@ -141,10 +157,10 @@ def n_frames(n_samples: int, block_size: int, hop_size: int, *, center: bool = F
         >>> n_frames(22050, 1024, 512, center=True)
         44
     """
-    n_samples = _check_int("n_samples", n_samples, unit="samples")
-    block_size = _check_int("block_size", block_size, unit="samples")
-    hop_size = _check_int("hop_size", hop_size, unit="samples")
-    if center:
+    n_samples = _check_int("n_samples", n_samples, maximum=MAX_SAMPLES, unit="samples")
+    block_size = _check_int("block_size", block_size, maximum=MAX_BLOCK_SIZE, unit="samples")
+    hop_size = _check_int("hop_size", hop_size, maximum=MAX_BLOCK_SIZE, unit="samples")
+    if _check_bool("center", center):
         padded = n_samples + 2 * (block_size // 2)
         return (padded - block_size) // hop_size + 1
     if block_size > n_samples:
@@ -167,17 +183,18 @@ def frame_signal(y: np.ndarray, block_size: int, hop_size: int) -> np.ndarray:
     ``librosa.util.frame(y, frame_length=block_size, hop_length=hop_size, axis=0)``.
 
     Args:
-        y: mono signal, shape ``(n_samples,)``, finite float or int samples.
-        block_size: W_f, frame length in samples, 1 <= block_size <= n_samples.
-        hop_size: H_f, distance between frame starts in samples (>= 1; a hop larger than the
+        y: mono signal, shape ``(n_samples,)``, finite float samples (integer audio is refused:
+            convert int16 to float by dividing by 32768).
+        block_size: W_f, frame length in samples, 1 <= block_size <= min(n_samples, 65536).
+        hop_size: H_f, distance between frame starts in samples, 1 to 65536 (a hop larger than the
             block skips samples between frames).
 
     Returns:
         X, shape ``(n_frames, block_size)`` with ``n_frames = floor((n_samples - block_size) / hop_size) + 1``.
 
     Raises:
-        TypeError: ``y`` is not numeric or a size is not an integer.
-        ValueError: ``y`` is not 1D, is empty or has NaN/inf samples; a size is < 1;
+        TypeError: ``y`` is not a float array (integer audio too) or a size is not an integer.
+        ValueError: ``y`` is not 1D, is empty or has NaN/inf samples; a size is outside its range;
             ``block_size > n_samples``.
 
     Notebook: ``01_audio_representations.ipynb``.
@@ -204,9 +221,9 @@ def n_patches(n_frames: int, patch_length: int, patch_hop: int) -> int:
     the minus sign is missing.)
 
     Args:
-        n_frames: N_f, number of spectrogram frames (>= 1).
+        n_frames: N_f, number of spectrogram frames, 1 to 50,000,000.
         patch_length: W_p, patch length in frames, 1 <= patch_length <= n_frames.
-        patch_hop: H_p, distance between patch starts in frames (>= 1).
+        patch_hop: H_p, distance between patch starts in frames, 1 to 50,000,000.
 
     Returns:
         The number of patches (>= 1).
@@ -221,9 +238,9 @@ def n_patches(n_frames: int, patch_length: int, patch_hop: int) -> int:
         >>> n_patches(100, 32, 16)
         5
     """
-    frames = _check_int("n_frames", n_frames, unit="frames")
-    patch_length = _check_int("patch_length", patch_length, unit="frames")
-    patch_hop = _check_int("patch_hop", patch_hop, unit="frames")
+    frames = _check_int("n_frames", n_frames, maximum=MAX_COUNT, unit="frames")
+    patch_length = _check_int("patch_length", patch_length, maximum=MAX_COUNT, unit="frames")
+    patch_hop = _check_int("patch_hop", patch_hop, maximum=MAX_COUNT, unit="frames")
     if patch_length > frames:
         raise ValueError(f"patch_length must be <= n_frames = {frames} (a spectrogram shorter than one patch "
                          f"has no complete patch), got patch_length = {patch_length}")
@@ -271,22 +288,46 @@ def extract_patches(S: np.ndarray, patch_length: int, patch_hop: int) -> np.ndar
 # --------------------------------------------------------------------------------------------------
 # Spectrograms and feature vectors (librosa, with the course's names)
 
+def _check_real(name: str, value, unit: str, low_text: str) -> float:
+    """``value`` as a finite float, or a TypeError naming ``name`` (a bool or a string is not a number)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number {low_text} {unit}, got {value!r} of type {type(value).__name__}")
+    return float(value)
+
+
+def _check_top_db(top_db):
+    if top_db is None:
+        return None
+    if isinstance(top_db, (bool, np.bool_)) or not isinstance(top_db, numbers.Real):
+        raise TypeError(f"top_db must be None or a number of dB in (0, 200], got {top_db!r}")
+    if not 0 < top_db <= 200:  # also refuses NaN
+        raise ValueError(f"top_db must be None or a number of dB in (0, 200], got {top_db!r}")
+    return float(top_db)
+
+
 def _check_spectral_args(y, sr, block_size, hop_size, center, n_mels, fmin, fmax):
     y = _check_signal(y)
     sr = _check_sr(sr)
-    block_size = _check_int("block_size", block_size, unit="samples")
-    hop_size = _check_int("hop_size", hop_size, unit="samples")
+    block_size = _check_int("block_size", block_size, minimum=MIN_FFT_SIZE, maximum=MAX_BLOCK_SIZE, unit="samples")
+    hop_size = _check_int("hop_size", hop_size, maximum=MAX_BLOCK_SIZE, unit="samples")
     n_mels = _check_int("n_mels", n_mels, maximum=512, unit="bands")
+    center = _check_bool("center", center)
     if not center and block_size > len(y):
         raise ValueError(f"block_size must be <= len(y) = {len(y)} when center=False (no complete frame "
                          f"otherwise), got block_size = {block_size}")
+    count = n_frames(len(y), block_size, hop_size, center=center)
+    if count * (block_size // 2 + 1) > MAX_SPECTRUM_VALUES:
+        raise ValueError(f"block_size = {block_size} and hop_size = {hop_size} give {count} frames of "
+                         f"{block_size // 2 + 1} bins, more than the {MAX_SPECTRUM_VALUES} spectrum values that fit "
+                         "comfortably in memory: use a larger hop_size, a smaller block_size or a shorter signal")
     nyquist = sr / 2
-    fmax = nyquist if fmax is None else fmax
-    if not isinstance(fmin, numbers.Real) or not math.isfinite(fmin) or not 0 <= fmin < nyquist:
+    fmin = _check_real("fmin", fmin, "Hz", f"in [0, {nyquist:g})")
+    if not math.isfinite(fmin) or not 0 <= fmin < nyquist:
         raise ValueError(f"fmin must be in [0, {nyquist:g}) Hz (below sr/2), got {fmin!r}")
-    if not isinstance(fmax, numbers.Real) or not math.isfinite(fmax) or not fmin < fmax <= nyquist:
+    fmax = nyquist if fmax is None else _check_real("fmax", fmax, "Hz", f"in ({fmin:g}, {nyquist:g}] or None")
+    if not math.isfinite(fmax) or not fmin < fmax <= nyquist:
         raise ValueError(f"fmax must be in ({fmin:g}, {nyquist:g}] Hz (above fmin, at most sr/2), got {fmax!r}")
-    return y, sr, block_size, hop_size, n_mels, float(fmin), float(fmax)
+    return y, sr, block_size, hop_size, center, n_mels, fmin, fmax
 
 
 def log_mel_spectrogram(y: np.ndarray, sr: int, block_size: int = 1024, hop_size: int = 512, n_mels: int = 64,
@@ -304,17 +345,21 @@ def log_mel_spectrogram(y: np.ndarray, sr: int, block_size: int = 1024, hop_size
     top_db=top_db)`` with ``n_fft=block_size, hop_length=hop_size``.
 
     Args:
-        y: mono signal, shape ``(n_samples,)``, finite samples.
-        sr: sample rate in Hz.
-        block_size: W_f, frame (FFT) length in samples; <= n_samples unless ``center=True``.
-        hop_size: H_f, distance between frames in samples.
+        y: mono signal, shape ``(n_samples,)``, finite float samples in [-1, 1] (integer audio is
+            refused: divide int16 samples by 32768).
+        sr: sample rate in Hz, 100 to 384000.
+        block_size: W_f, frame (FFT) length in samples, 16 to 65536; <= n_samples unless ``center=True``.
+        hop_size: H_f, distance between frames in samples, 1 to 65536. The spectrogram may hold at most
+            2**26 values before the mel bands (n_frames x (block_size // 2 + 1)); a larger one is refused
+            before anything is computed.
         n_mels: F, number of mel bands (1 to 512). Many bands with a small block give empty bands
             (librosa warns), because several bands then fall between two DFT bins.
         fmin: lowest band edge in Hz, in [0, sr/2).
         fmax: highest band edge in Hz, in (fmin, sr/2]; ``None`` means sr/2.
         center: pad the signal by ``block_size // 2`` on both sides first (librosa's default);
             ``False`` (the course's default) uses the frames of :func:`frame_signal` unchanged.
-        top_db: dynamic range kept below the maximum, in dB (> 0), or ``None`` for no floor.
+            Only True or False (a string such as ``'no'`` is refused).
+        top_db: dynamic range kept below the maximum, in dB, in (0, 200], or ``None`` for no floor.
 
     Returns:
         S_db, shape ``(n_mels, n_frames)``, float32, in dB re 1.0 (power).
@@ -326,10 +371,9 @@ def log_mel_spectrogram(y: np.ndarray, sr: int, block_size: int = 1024, hop_size
     """
     import librosa
 
-    y, sr, block_size, hop_size, n_mels, fmin, fmax = _check_spectral_args(
+    y, sr, block_size, hop_size, center, n_mels, fmin, fmax = _check_spectral_args(
         y, sr, block_size, hop_size, center, n_mels, fmin, fmax)
-    if top_db is not None and (not isinstance(top_db, numbers.Real) or not top_db > 0):
-        raise ValueError(f"top_db must be a positive number of dB or None, got {top_db!r}")
+    top_db = _check_top_db(top_db)
     power = librosa.feature.melspectrogram(
         y=y.astype(np.float32, copy=False), sr=sr, n_fft=block_size, hop_length=hop_size, center=center,
         n_mels=n_mels, fmin=fmin, fmax=fmax, power=2.0)
@@ -349,16 +393,20 @@ def mfcc_frames(y: np.ndarray, sr: int, block_size: int = 1024, hop_size: int = 
     transpose puts frames in rows, as a Dense layer expects one vector per row.)
 
     Args:
-        y: mono signal, shape ``(n_samples,)``, finite samples.
-        sr: sample rate in Hz.
-        block_size: W_f, frame (FFT) length in samples; <= n_samples unless ``center=True``.
-        hop_size: H_f, distance between frames in samples.
+        y: mono signal, shape ``(n_samples,)``, finite float samples in [-1, 1] (integer audio is
+            refused: divide int16 samples by 32768).
+        sr: sample rate in Hz, 100 to 384000.
+        block_size: W_f, frame (FFT) length in samples, 16 to 65536; <= n_samples unless ``center=True``.
+        hop_size: H_f, distance between frames in samples, 1 to 65536. The spectrogram may hold at most
+            2**26 values before the mel bands (n_frames x (block_size // 2 + 1)); a larger one is refused
+            before anything is computed.
         n_mfcc: N_feat, coefficients per frame, 1 <= n_mfcc <= n_mels.
         n_mels: mel bands the coefficients are computed from (1 to 512).
         center: see :func:`log_mel_spectrogram`.
         fmin, fmax: band edges in Hz, see :func:`log_mel_spectrogram`.
         top_db: floor of the log-mel spectrum, in dB below its maximum over the whole signal (librosa's
-            default 80), or ``None`` for no floor; without a floor each row depends only on its own frame.
+            default 80), in (0, 200], or ``None`` for no floor; without a floor each row depends only on
+            its own frame.
 
     Returns:
         X, shape ``(n_frames, n_mfcc)``, float32.
@@ -370,8 +418,9 @@ def mfcc_frames(y: np.ndarray, sr: int, block_size: int = 1024, hop_size: int = 
     """
     import librosa
 
-    y, sr, block_size, hop_size, n_mels, fmin, fmax = _check_spectral_args(
+    y, sr, block_size, hop_size, center, n_mels, fmin, fmax = _check_spectral_args(
         y, sr, block_size, hop_size, center, n_mels, fmin, fmax)
+    top_db = _check_top_db(top_db)
     n_mfcc = _check_int("n_mfcc", n_mfcc, maximum=n_mels, unit="coefficients (at most n_mels)")
     S_db = log_mel_spectrogram(y, sr, block_size, hop_size, n_mels, fmin, fmax, center, top_db=top_db)
     features = librosa.feature.mfcc(S=S_db, n_mfcc=n_mfcc)
@@ -387,8 +436,9 @@ def samples_to_ms(n_samples: float, sr: int) -> float:
     Notebook: ``01_audio_representations.ipynb``.
     """
     sr = _check_sr(sr)
-    if not isinstance(n_samples, numbers.Real) or not math.isfinite(n_samples) or n_samples < 0:
-        raise ValueError(f"n_samples must be a finite number >= 0, got {n_samples!r}")
+    n_samples = _check_real("n_samples", n_samples, "samples", f"in [0, {MAX_SAMPLES}]")
+    if not 0 <= n_samples <= MAX_SAMPLES:  # also refuses NaN
+        raise ValueError(f"n_samples must be a number in [0, {MAX_SAMPLES}] samples, got {n_samples!r}")
     return 1000.0 * float(n_samples) / sr
 
 
@@ -401,8 +451,8 @@ def overlap_percent(block_size: int, hop_size: int) -> float:
 
     Notebook: ``01_audio_representations.ipynb``.
     """
-    block_size = _check_int("block_size", block_size, unit="samples")
-    hop_size = _check_int("hop_size", hop_size, unit="samples")
+    block_size = _check_int("block_size", block_size, maximum=MAX_BLOCK_SIZE, unit="samples")
+    hop_size = _check_int("hop_size", hop_size, maximum=MAX_BLOCK_SIZE, unit="samples")
     return 100.0 * (block_size - hop_size) / block_size
 
 
@@ -410,7 +460,7 @@ def hop_for_overlap(block_size: int, overlap: float) -> int:
     """The hop size (samples) that gives ``overlap`` percent overlap: ``H_f = W_f (1 - overlap / 100)``.
 
     Args:
-        block_size: W_f in samples.
+        block_size: W_f in samples, 1 to 65536.
         overlap: in percent, 0 <= overlap < 100.
 
     Returns:
@@ -418,8 +468,9 @@ def hop_for_overlap(block_size: int, overlap: float) -> int:
 
     Notebook: ``01_audio_representations.ipynb``.
     """
-    block_size = _check_int("block_size", block_size, unit="samples")
-    if not isinstance(overlap, numbers.Real) or not math.isfinite(overlap) or not 0 <= overlap < 100:
+    block_size = _check_int("block_size", block_size, maximum=MAX_BLOCK_SIZE, unit="samples")
+    overlap = _check_real("overlap", overlap, "percent", "in [0, 100)")
+    if not 0 <= overlap < 100:  # also refuses NaN
         raise ValueError(f"overlap must be a percentage in [0, 100), got {overlap!r}")
     return max(1, int(round(block_size * (1 - overlap / 100))))
 
@@ -433,7 +484,7 @@ def frequency_resolution(sr: int, block_size: int) -> float:
     Notebook: ``01_audio_representations.ipynb``.
     """
     sr = _check_sr(sr)
-    block_size = _check_int("block_size", block_size, unit="samples")
+    block_size = _check_int("block_size", block_size, maximum=MAX_BLOCK_SIZE, unit="samples")
     return sr / block_size
 
 
@@ -448,14 +499,15 @@ def frame_start_times(n_frames: int, hop_size: int, sr: int, *, block_size: int 
 
     Notebook: ``01_audio_representations.ipynb``.
     """
-    count = _check_int("n_frames", n_frames, unit="frames")
-    hop_size = _check_int("hop_size", hop_size, unit="samples")
+    count = _check_int("n_frames", n_frames, maximum=MAX_COUNT, unit="frames")
+    hop_size = _check_int("hop_size", hop_size, maximum=MAX_BLOCK_SIZE, unit="samples")
     sr = _check_sr(sr)
     starts = np.arange(count) * hop_size
-    if center:
+    if _check_bool("center", center):
         if block_size is None:
-            raise ValueError("block_size is needed when center=True (frames start block_size // 2 samples early)")
-        starts = starts - _check_int("block_size", block_size, unit="samples") // 2
+            raise ValueError("block_size is needed when center=True (an integer from 1 to 65536: frames start "
+                             "block_size // 2 samples early)")
+        starts = starts - _check_int("block_size", block_size, maximum=MAX_BLOCK_SIZE, unit="samples") // 2
     return starts / sr
 
 
@@ -471,6 +523,8 @@ def representation_table(y: np.ndarray, sr: int, *, block_size: int = 1024, hop_
     """
     import pandas as pd
 
+    n_mels = _check_int("n_mels", n_mels, 1, 512)
+    n_mfcc = _check_int("n_mfcc", n_mfcc, 1, 512)
     frames = frame_signal(y, block_size, hop_size)
     features = mfcc_frames(y, sr, block_size, hop_size, n_mfcc=n_mfcc, n_mels=max(n_mels, n_mfcc))
     patches = extract_patches(log_mel_spectrogram(y, sr, block_size, hop_size, n_mels=n_mels),
@@ -819,8 +873,8 @@ def plot_frames(y: np.ndarray, sr: int, block_size: int, hop_size: int, *, first
 
     Args:
         y: signal, shape ``(n_samples,)``.
-        sr: sample rate in Hz (the x axis is in milliseconds).
-        block_size, hop_size: W_f and H_f in samples.
+        sr: sample rate in Hz, 100 to 384000 (the x axis is in milliseconds).
+        block_size, hop_size: W_f and H_f in samples, 1 to 65536.
         first: index of the first frame drawn.
         count: number of frames drawn (1 to 60).
         ax: axes to draw into (``None``: a new figure).
@@ -833,6 +887,7 @@ def plot_frames(y: np.ndarray, sr: int, block_size: int, hop_size: int, *, first
     from matplotlib.collections import PolyCollection
 
     y = _check_signal(y)
+    sr = _check_sr(sr)
     total = n_frames(len(y), block_size, hop_size)
     first = _check_int("first", first, minimum=0, maximum=total - 1, unit="(a frame index)")
     count = _check_int("count", count, maximum=60, unit="frames")
@@ -866,7 +921,7 @@ def plot_patches(S_db: np.ndarray, patch_length: int, patch_hop: int, *, ax=None
         S_db: spectrogram, shape ``(n_bins, n_frames)``, e.g. from :func:`log_mel_spectrogram`.
         patch_length, patch_hop: W_p and H_p in frames.
         ax: axes to draw into (``None``: a new figure).
-        max_outlines: draw at most this many patch outlines (the first ones).
+        max_outlines: draw at most this many patch outlines (the first ones), 0 to 10000.
 
     Returns:
         ``(image, outlines)``: the ``AxesImage`` and the ``LineCollection`` of outlines.
@@ -876,7 +931,8 @@ def plot_patches(S_db: np.ndarray, patch_length: int, patch_hop: int, *, ax=None
     from matplotlib.collections import LineCollection
 
     count = extract_patches(S_db, patch_length, patch_hop).shape[0]
-    n_bins, frames = S_db.shape
+    max_outlines = _check_int("max_outlines", max_outlines, minimum=0, maximum=10_000, unit="outlines")
+    n_bins, frames = np.shape(S_db)
     ax = _axes(ax)
     image = ax.imshow(S_db, origin="lower", aspect="auto", interpolation="nearest",
                       extent=(-0.5, frames - 0.5, -0.5, n_bins - 0.5))

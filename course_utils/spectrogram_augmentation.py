@@ -27,6 +27,7 @@ import os
 
 import numpy as np
 
+from course_utils._arguments import _check_bool
 from course_utils.augmentation import _check_count, _check_probability, _check_range, _check_seed
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
@@ -60,10 +61,10 @@ def to_unit_range(S: np.ndarray, low: float | None = None, high: float | None = 
     Notebook: ``03_data_augmentation.ipynb``.
     """
     S = _check_spectrogram(S)
-    low = float(S.min()) if low is None else float(low)
-    high = float(S.max()) if high is None else float(high)
-    if not (np.isfinite(low) and np.isfinite(high)) or high < low:
-        raise ValueError(f"need finite low <= high, got low={low!r}, high={high!r}")
+    low = float(S.min()) if low is None else _check_level("low", low)
+    high = float(S.max()) if high is None else _check_level("high", high)
+    if high < low:
+        raise ValueError(f"high must be >= low (high in [{low:g}, 1e+06]), got low={low!r}, high={high!r}")
     span = high - low if high > low else 1.0
     U = np.clip((S - low) / span, 0.0, 1.0).astype(np.float32)
     return U, low, high
@@ -72,23 +73,55 @@ def to_unit_range(S: np.ndarray, low: float | None = None, high: float | None = 
 def from_unit_range(U: np.ndarray, low: float, high: float) -> np.ndarray:
     """Undo :func:`to_unit_range`: ``S = low + U (high - low)``, float32, same shape as ``U``.
 
+    The result always lies in [low, high]: values of ``U`` outside [0, 1] are clipped, and when
+    ``low == high`` (a constant spectrogram, whose range holds a single value) every cell is ``low``.
+
+    Args:
+        U: np.ndarray of float values (nominally in [0, 1]), finite.
+        low, high: finite numbers with ``low <= high``, within [-1e6, 1e6], as :func:`to_unit_range` returned.
+
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    U = np.asarray(U, dtype=np.float32)
-    span = high - low if high > low else 1.0
-    return (low + U * span).astype(np.float32)
+    low, high = _check_level("low", low), _check_level("high", high)
+    if high < low:
+        raise ValueError(f"high must be >= low (high in [{low:g}, 1e+06]), got low={low!r}, high={high!r}")
+    try:
+        U = np.asarray(U, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"U must be an array of numbers in [0, 1], got {type(U).__name__}") from None
+    if not np.all(np.isfinite(U)):
+        raise ValueError("U must hold finite numbers in [0, 1] (no NaN or infinity)")
+    if high == low:  # a single value: whatever the transform did to U, the only value in range is low
+        return np.full(U.shape, low, dtype=np.float32)
+    return np.clip(low + np.clip(U, 0.0, 1.0) * (high - low), low, high).astype(np.float32)
+
+
+def _check_level(name: str, value) -> float:
+    """A finite value in the spectrogram's unit (dB), within [-1e6, 1e6]."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number in [-1e+06, 1e+06] (the spectrogram's unit), got {value!r}")
+    if not -1e6 <= value <= 1e6:  # also refuses NaN
+        raise ValueError(f"{name} must be a number in [-1e+06, 1e+06] (the spectrogram's unit), got {value!r}")
+    return float(value)
 
 
 def _check_spectrogram(S, name: str = "S") -> np.ndarray:
-    S = np.asarray(S)
+    try:
+        S = np.asarray(S)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a 2D float array (n_bins, n_frames), got {type(S).__name__}") from None
     if S.ndim != 2:
         raise ValueError(f"{name} must be a spectrogram with shape (n_bins, n_frames), got shape {S.shape}")
     if min(S.shape) < 2:
         raise ValueError(f"{name} must have at least 2 bins and 2 frames, got shape {S.shape}")
     if not np.issubdtype(S.dtype, np.floating):
         raise TypeError(f"{name} must be a float array, got dtype {S.dtype}")
+    if S.size > 50_000_000:
+        raise ValueError(f"{name} must hold at most 50000000 values, got shape {S.shape}")
     if not np.all(np.isfinite(S)):
         raise ValueError(f"{name} contains NaN or infinite values (use a dB scale with a floor, e.g. top_db=80)")
+    if np.max(np.abs(S)) > 1e6:
+        raise ValueError(f"{name} must hold values in [-1e+06, 1e+06] (e.g. dB), got up to {np.max(np.abs(S)):g}")
     return S.astype(np.float32, copy=False)
 
 
@@ -111,10 +144,16 @@ def apply_image_transform(transform, S: np.ndarray, *, seed: int = 0, unit_range
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
+    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise TypeError(f"seed must be an integer from 0 to 2**32 - 1 (the same seed gives the same draw), got {seed!r}")
     import albumentations as A
 
+    if not isinstance(transform, (A.BasicTransform, A.BaseCompose)):
+        raise TypeError(f"transform must be an albumentations transform such as A.XYMasking(...), got "
+                        f"{type(transform).__name__} (augment_spectrogram takes a transform's name)")
     S = _check_spectrogram(S)
     seed = _check_seed(seed)
+    unit_range = _check_bool("unit_range", unit_range)
     if not unit_range:
         return np.asarray(A.Compose([transform], seed=seed)(image=S.copy())["image"], dtype=np.float32)
     U, low, high = to_unit_range(S)
@@ -171,14 +210,18 @@ def augment_spectrogram(S: np.ndarray, transform: str, *, n_masks: int = 2, mask
 
     Returns:
         np.ndarray, shape (n_bins, n_frames), float32. With ``unit_range=True`` the values stay within
-        [min(S), max(S)] (a fill outside that range is clipped to it).
+        [min(S), max(S)] (a fill outside that range is clipped to it; a constant spectrogram stays
+        constant, also under ``brightness_contrast``).
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
+    if seed is None or isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise TypeError(f"seed must be an integer from 0 to 2**32 - 1 (the same seed gives the same draw), got {seed!r}")
     import albumentations as A
 
     S = _check_spectrogram(S)
-    if transform not in SPECTROGRAM_TRANSFORMS:
+    unit_range = _check_bool("unit_range", unit_range)
+    if not isinstance(transform, str) or transform not in SPECTROGRAM_TRANSFORMS:
         raise ValueError(f"transform must be one of {list(SPECTROGRAM_TRANSFORMS)}, got {transform!r}")
     n_masks = _check_count("n_masks", n_masks, 10)
     if n_masks < 1:

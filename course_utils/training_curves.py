@@ -13,6 +13,8 @@ import time
 
 import numpy as np
 
+from course_utils._arguments import _check_fraction, _check_int
+
 __all__ = ["CurvePlot", "TrainingMonitor", "record_epoch"]
 
 
@@ -70,11 +72,27 @@ def record_epoch(history: dict, logs: dict) -> str:
     """Append one epoch's Keras ``logs`` to ``history`` (name -> list of floats); return a one-line summary.
 
     Used by the live training monitors (notebook ``06_programming_session.ipynb``).
+
+    Raises:
+        TypeError: if ``history`` or ``logs`` is not a dict, or a logged value is not a real number (NaN and
+            inf are kept: they show a diverged run).
     """
+    if not isinstance(history, dict):
+        raise TypeError(f"history must be a dict of per-epoch lists, got {type(history).__name__}")
+    if not isinstance(logs, dict):
+        raise TypeError(f"logs must be a dict of Keras metrics (name -> number), got {type(logs).__name__}")
+    values = {}
     for key, value in logs.items():
-        history.setdefault(key, []).append(float(value))
+        if isinstance(value, (bool, np.bool_, str, bytes)) or not np.isrealobj(value) or np.ndim(value) != 0:
+            raise TypeError(f"logs[{key!r}] must be a real number, got {value!r}")
+        try:
+            values[key] = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise TypeError(f"logs[{key!r}] must be a real number, got {value!r}") from None
+    for key, value in values.items():
+        history.setdefault(key, []).append(value)
     names = ("loss", "accuracy", "val_loss", "val_accuracy", "val_file_accuracy")
-    return " · ".join(f"{name} {logs[name]:.3f}" for name in names if name in logs)
+    return " · ".join(f"{name} {values[name]:.3f}" for name in names if name in values)
 
 
 class TrainingMonitor:
@@ -83,12 +101,21 @@ class TrainingMonitor:
     Pass it to :func:`train_model` (``monitor=...``) after displaying ``monitor.widget``. Without a
     notebook front end it still records everything (``history``, ``seconds``), so it can be tested.
 
+    Args:
+        title: the figure's title (text).
+        figsize: ``(width, height)`` in inches, each from 1 to 30.
+
     Attributes:
         widget: an ``ipywidgets.VBox`` with the progress bar, the readout and the figure.
         history: dict of per-epoch lists (Keras' keys plus ``val_file_accuracy``).
     """
 
     def __init__(self, title: str = "training", figsize=(9.0, 3.2)):
+        if not isinstance(title, str):
+            raise TypeError(f"title must be text, got {title!r}")
+        if isinstance(figsize, (str, bytes)) or not isinstance(figsize, (tuple, list)) or len(figsize) != 2:
+            raise TypeError(f"figsize must be a pair (width, height) in inches, got {figsize!r}")
+        figsize = tuple(_check_fraction(f"figsize[{i}]", v, 1.0, 30.0) for i, v in enumerate(figsize))
         import ipywidgets as widgets
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -117,7 +144,9 @@ class TrainingMonitor:
         display(self.widget)
 
     def start(self, epochs: int) -> None:
-        self.epochs = int(epochs)
+        """Begin a run of ``epochs`` epochs (0 to 10,000): empty the curves, reset the progress bar."""
+        epochs = _check_int("epochs", epochs, 0, 10_000)
+        self.epochs = epochs
         self.history = {}
         self.curves.reset(epochs)
         self.progress.max = max(int(epochs), 1)
@@ -128,6 +157,8 @@ class TrainingMonitor:
         self._render()
 
     def epoch_end(self, epoch: int, logs: dict) -> None:
+        """Record epoch ``epoch`` (0-based, 0 to 10,000) with Keras' ``logs`` and redraw."""
+        epoch = _check_int("epoch", epoch, 0, 10_000)
         summary = record_epoch(self.history, logs)
         self.seconds = time.perf_counter() - self._start
         self.progress.value = epoch + 1

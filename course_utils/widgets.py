@@ -76,6 +76,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils._arguments import _check_bool
 from course_utils._text_cache import CachingCanvasAgg
 
 __all__ = [
@@ -168,7 +169,16 @@ def slider(description: str, value, min, max, step=1, *, readout_format=None, co
     ``continuous_update=True`` (the course's default) recomputes while the handle is dragged, so the picture
     follows it. A drag never queues redraws: see "Live dragging" in this module's docstring.
     """
-    is_float = any(isinstance(v, float) for v in (value, min, max, step))
+    for name, number in (("value", value), ("min", min), ("max", max), ("step", step)):
+        if isinstance(number, (bool, np.bool_)) or not isinstance(number, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(number):
+            raise TypeError(f"{name} must be a finite number, got {number!r}")
+    if not min < max:
+        raise ValueError(f"min must be less than max, got min={min!r}, max={max!r}")
+    if not 0 < step <= max - min:
+        raise ValueError(f"step must be greater than 0 and at most max - min = {max - min}, got {step!r}")
+    _check_bool("continuous_update", continuous_update)
+    is_float = any(isinstance(v, (float, np.floating)) for v in (value, min, max, step))
     cls = widgets.FloatSlider if is_float else widgets.IntSlider
     kwargs = {"readout_format": readout_format} if readout_format else {}
     return cls(value=value, min=min, max=max, step=step, description=description, style=_STYLE,
@@ -178,6 +188,19 @@ def slider(description: str, value, min, max, step=1, *, readout_format=None, co
 def log_slider(description: str, value: float, min_exponent: float, max_exponent: float, *, step: float = 0.1,
                base: float = 10, readout_format: str = ".3g", continuous_update: bool = True):
     """A slider on a logarithmic scale from ``base**min_exponent`` to ``base**max_exponent``."""
+    for name, number in (("value", value), ("min_exponent", min_exponent), ("max_exponent", max_exponent),
+                         ("step", step), ("base", base)):
+        if isinstance(number, (bool, np.bool_)) or not isinstance(number, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(number):
+            raise TypeError(f"{name} must be a finite number, got {number!r}")
+    if not min_exponent < max_exponent <= 300 or min_exponent < -300:
+        raise ValueError(f"min_exponent and max_exponent must satisfy -300 <= min_exponent < max_exponent <= 300, "
+                         f"got {min_exponent!r} and {max_exponent!r}")
+    if not 0 < step <= max_exponent - min_exponent:
+        raise ValueError(f"step must be greater than 0 and at most max_exponent - min_exponent, got {step!r}")
+    if not 1 < base <= 1e6:
+        raise ValueError(f"base must be greater than 1 and at most 1e6, got {base!r}")
+    _check_bool("continuous_update", continuous_update)
     return widgets.FloatLogSlider(value=value, base=base, min=min_exponent, max=max_exponent, step=step,
                                   description=description, style=_STYLE, layout=widgets.Layout(**_LAYOUT),
                                   readout_format=readout_format, continuous_update=continuous_update)
@@ -193,6 +216,7 @@ def dropdown(description: str, options, value=None):
 
 def selection_slider(description: str, options, value=None, *, continuous_update: bool = True):
     """A slider over a fixed list of values (e.g. powers of two); ``options`` as for :func:`dropdown`."""
+    _check_bool("continuous_update", continuous_update)
     s = widgets.SelectionSlider(options=options, description=description, style=_STYLE,
                                 layout=widgets.Layout(**_LAYOUT), continuous_update=continuous_update)
     if value is not None:
@@ -202,6 +226,7 @@ def selection_slider(description: str, options, value=None, *, continuous_update
 
 def checkbox(description: str, value: bool = False):
     """A check box."""
+    _check_bool("value", value)
     return widgets.Checkbox(value=value, description=description, style=_STYLE, indent=False)
 
 

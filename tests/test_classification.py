@@ -187,7 +187,8 @@ def test_feature_cache_hit_and_invalidation(small, tmp_cache):
 def test_corrupted_cache_file_is_recomputed(small, tmp_cache):
     first = compute_features(small, n_jobs=1, progress=False)
     first.cache_path.write_bytes(b"not a numpy file")
-    again = compute_features(small, n_jobs=1, progress=False)
+    with pytest.warns(UserWarning, match="is damaged .*removed it; computing the features again"):
+        again = compute_features(small, n_jobs=1, progress=False)
     assert not again.from_cache
     np.testing.assert_array_equal(again.X, first.X)
     assert compute_features(small, n_jobs=1, progress=False).from_cache

@@ -165,7 +165,7 @@ def test_interrupted_download_leaves_no_partial_file(mirror, cache, local_source
 def test_fetch_rejects_bad_arguments(cache):
     with pytest.raises(ValueError, match="dataset must be one of"):
         data.fetch("mnist")
-    with pytest.raises(ValueError, match="workers must be between 1 and 32"):
+    with pytest.raises(ValueError, match="workers must be at least 1 and at most 64"):
         data.fetch("fsdd", workers=0)
     with pytest.raises(ValueError, match="names must be files of the fsdd registry"):
         data.fetch("fsdd", names=["recordings/42_nobody_0.wav"])
@@ -256,7 +256,7 @@ def test_load_folder_bad_input(tmp_path):
     with pytest.raises(DataError, match="no sub-folders"):
         data.load_folder(tmp_path)
     (tmp_path / "empty_class").mkdir()
-    with pytest.raises(DataError, match="no readable audio files"):
+    with pytest.raises(DataError, match="no readable audio files"), pytest.warns(UserWarning, match="empty_class holds no audio"):
         data.load_folder(tmp_path)
     with pytest.raises(ValueError, match="on_error must be"):
         data.load_folder(tmp_path, on_error="ignore")

@@ -88,9 +88,11 @@ def test_frame_signal_is_a_view_and_frame_values(signal):
         np.testing.assert_array_equal(frames[i], signal[i * 256: i * 256 + 1024])
 
 
-def test_frame_signal_keeps_dtype_and_works_on_int_and_strided_input():
-    y = np.arange(100, dtype=np.int16)
-    assert frame_signal(y, 10, 5).dtype == np.int16
+def test_frame_signal_keeps_dtype_refuses_int_and_works_on_strided_input():
+    y = np.arange(100, dtype=np.float32)
+    assert frame_signal(y, 10, 5).dtype == np.float32
+    with pytest.raises(TypeError, match="divide by 32768"):  # int16 audio unscaled is 32768 times too loud
+        frame_signal(np.arange(100, dtype=np.int16), 10, 5)
     strided = np.arange(200, dtype=np.float64)[::2]
     frames = frame_signal(strided, 8, 3)
     np.testing.assert_array_equal(frames, librosa.util.frame(strided, frame_length=8, hop_length=3, axis=0))
