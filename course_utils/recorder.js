@@ -110,7 +110,8 @@ function render({ model, el }) {
   el.appendChild(root);
 
   let session = null;      // the take being recorded
-  let peak = 0, drawn = false;
+  let starting = false;    // between a Record press and the microphone running (a second press is ignored)
+  let peak = 0, drawn = false, redUntil = 0;
 
   const showClock = (seconds, sr) => {
     const max = model.get("max_seconds");
@@ -121,7 +122,9 @@ function render({ model, el }) {
     drawn = false;
     const db = peak > 0 ? 20 * Math.log10(peak) : -60;
     level.style.width = Math.max(0, Math.min(1, (db + 60) / 60)) * 100 + "%";
-    level.style.background = peak >= 0.99 ? "#b3261e" : db > -6 ? "#f9a825" : "#2e7d32";
+    const now = performance.now();
+    if (peak >= 0.999) redUntil = now + 1000;  // full scale (the kernel's clipping check uses the same level)
+    level.style.background = now < redUntil ? "#b3261e" : db > -6 ? "#f9a825" : "#2e7d32";
     peak = 0;
   };
   const fail = ([reason, text]) => {
@@ -130,10 +133,21 @@ function render({ model, el }) {
   };
 
   async function start() {
-    if (session) return;
+    if (session || starting) return;
     message.textContent = "";
     const problem = unavailable();
     if (problem) return fail(problem);
+    starting = true;
+    record.disabled = true;
+    try {
+      await open();
+    } finally {
+      starting = false;
+      if (!session) record.disabled = false;
+    }
+  }
+
+  async function open() {
     let stream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
@@ -143,6 +157,7 @@ function render({ model, el }) {
       return fail(explain(error));
     }
     const context = new AudioContext();
+    if (context.state === "suspended") await context.resume();  // a strict autoplay policy may start it paused
     const source = context.createMediaStreamSource(stream);
     const silent = context.createGain();     // the tap must be pulled by the graph, but nothing is heard
     silent.gain.value = 0;
@@ -158,7 +173,7 @@ function render({ model, el }) {
       for (let i = 0; i < kept.length; i++) { const a = Math.abs(kept[i]); if (a > peak) peak = a; }
       if (!drawn) { drawn = true; requestAnimationFrame(drawLevel); }
       showClock(current.n / current.sr, current.sr);
-      if (current.n >= max && !current.done) finish();
+      if (current.n >= max && !current.done) finish(current);
     };
     try {
       if (context.audioWorklet) {
@@ -193,9 +208,8 @@ function render({ model, el }) {
     model.send({ event: "started", sr: current.sr });
   }
 
-  async function finish() {
-    const current = session;
-    if (!current || current.done) return;
+  async function finish(current = session) {
+    if (!current || current.done || current !== session) return;
     current.done = true;
     stop.disabled = true;
     await current.flush();
@@ -224,11 +238,13 @@ function render({ model, el }) {
   }
 
   record.addEventListener("click", start);
-  stop.addEventListener("click", finish);
+  stop.addEventListener("click", () => finish());
   model.on("change:prompt", showPrompt);
   model.on("change:max_seconds", () => { if (!session) showClock(0, 0); });
   showPrompt();
   showClock(0, 0);
+  const problem = unavailable();  // say at once, not only after a press, when this page cannot record
+  if (problem) message.textContent = problem[1];
   return () => {                               // the view is removed: release the microphone
     if (session) {
       session.stream.getTracks().forEach((track) => track.stop());

@@ -15,8 +15,9 @@ the augmentation explorer), ``06_programming_session.ipynb`` (the trained networ
   :func:`course_utils.data.load_folder` reads; an existing file is never overwritten.
 
 The recording path: an AudioWorklet in the page copies the microphone's samples, Stop sends them to the
-kernel as one binary message of the widget (anywidget, ``recorder.js`` beside this file). Nothing is
-compressed, and nothing leaves the student's machine: the page talks only to the notebook's own kernel.
+kernel as binary messages of the widget (anywidget, ``recorder.js`` beside this file). Nothing is
+compressed, and the page sends the samples to the notebook's own kernel only: on the student's computer they
+stay there; on Binder or Colab that kernel (and any saved take) is on the remote server.
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ def _mono_float32(y: np.ndarray, name: str = "y") -> np.ndarray:
     if np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"{name} holds integers ({y.dtype}); convert to float in [-1, 1] first "
                         f"(int16: divide by 32768)")
-    if y.ndim == 2 and min(y.shape) <= 8:  # (n, channels) or (channels, n): average the channels
-        y = y.mean(axis=1 if y.shape[1] <= 8 else 0)
+    if y.ndim == 2 and min(y.shape) <= 8:  # (n, channels) or (channels, n): the shorter side holds the channels
+        y = y.mean(axis=0 if y.shape[0] < y.shape[1] else 1)
     if y.ndim != 1:
         raise ValueError(f"{name} must be mono, shape (n_samples,), or (n_samples, n_channels); got shape {y.shape}")
     if y.size and not np.all(np.isfinite(y)):
@@ -181,7 +182,10 @@ def diagnose_take(y: np.ndarray, sr: int, *, min_seconds: float = 0.3, max_secon
                         f"shorter one.")
     levels = _frame_levels_db(y, sr)
     loudest, quietest = float(levels.max()), float(levels.min())
-    if loudest < SILENCE_DBFS:
+    if not np.any(y):
+        problems.append("The take is digital silence (every sample is 0): the microphone is muted or the wrong one "
+                        "is chosen; pick the right input in the browser's site settings and record again.")
+    elif loudest < SILENCE_DBFS:
         problems.append(f"The take is silent (its loudest 50 ms reach {loudest:.0f} dBFS): check that the right "
                         f"microphone is chosen and not muted, and speak closer to it.")
     elif loudest - quietest < MIN_DYNAMIC_DB and len(levels) >= 4:
@@ -289,6 +293,15 @@ def save_take(take: Take, label: str, folder=None, *, prefix: str = "take") -> P
                 os.link(temporary, path)
             except FileExistsError:
                 continue
+            except OSError:  # no hard links here (FAT/exFAT, some network or cloud drives): claim, then fill
+                try:
+                    claimed = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                except FileExistsError:
+                    continue
+                os.close(claimed)
+                os.replace(temporary, path)  # replaces only the empty file this call just claimed
+                with open(temporary, "wb"):
+                    pass  # recreated so the finally clause below has a file to remove
             return path
         raise OSError(f"{target} already holds 99,999 takes named {prefix}_…: choose another prefix")
     finally:
@@ -454,6 +467,10 @@ class Recorder:
             parts, self._parts = self._parts, {}
             data = b"".join(parts[i] for i in sorted(parts)) if parts else b"".join(bytes(b) for b in buffers or [])
             expected = int(content.get("n_samples", -1))
+            if expected == 0:
+                self._say("The take is empty: Stop came before any sound arrived. Press Record, speak, then Stop.",
+                          error=True)
+                return
             if not data or len(data) != 4 * expected or len(parts) != int(content.get("parts", len(parts))):
                 self._say("The take did not arrive whole: press Record again.", error=True)
                 return
@@ -500,7 +517,7 @@ class Recorder:
         notes = []
         limit = int(round(self.max_seconds * sr))
         if len(y) > limit:
-            notes.append(f"The file lasts {len(y) / sr:.1f} s; only its first {self.max_seconds:.1f} s are kept.")
+            notes.append(f"The take lasts {len(y) / sr:.1f} s; only its first {self.max_seconds:.1f} s are kept.")
             y = y[:limit]
         problems = diagnose_take(y, sr, min_seconds=self.min_seconds, expect=self.expect)
         take = Take(samples=y, sr=sr, source=source, problems=problems, label=label)

@@ -153,3 +153,20 @@ def test_a_kept_pitch_shift_gives_the_same_picture_and_sound_as_a_new_one():
     assert kept[0] == fresh[0] == explorer.snapshot()
     np.testing.assert_array_equal(kept[1], fresh[1])
     assert len(module._PITCH_CACHE) <= module.PITCH_SHIFTS_KEPT
+
+
+def test_a_new_explorer_never_shows_an_older_takes_pitch_shift():
+    """Sounds added by two explorers under the same name get different menu entries (the pitch cache is keyed by it)."""
+    from course_utils.widgets import EXPLORERS
+
+    sr = 22050
+    t = np.arange(int(5.5 * sr)) / sr  # longer than 5 s: both are cut to the same length, hence the same label
+    entries, peaks = [], []
+    for freq in (200.0, 800.0):
+        explorer = EXPLORERS["audio_augmentation"](transform="pitch", semitones=4.0)
+        entries.append(explorer.add_sound((0.3 * np.sin(2 * np.pi * freq * t)).astype(np.float32), sr))
+        after = explorer.players["after"].samples
+        spectrum = np.abs(np.fft.rfft(after * np.hanning(len(after))))
+        peaks.append(float(np.fft.rfftfreq(len(after), 1 / sr)[np.argmax(spectrum)]))
+    assert entries[0] != entries[1]
+    np.testing.assert_allclose(peaks, [200 * 2 ** (4 / 12), 800 * 2 ** (4 / 12)], rtol=0.02)

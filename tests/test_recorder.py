@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +88,8 @@ def test_a_usable_take_has_no_problems():
 
 
 @pytest.mark.parametrize("make, words", [
-    (lambda: np.zeros(SR, np.float32), "silent"),
+    (lambda: 1e-4 * np.random.default_rng(2).standard_normal(SR).astype(np.float32), "silent"),
+    (lambda: np.zeros(SR, np.float32), "digital silence"),
     (lambda: 0.05 * np.random.default_rng(1).standard_normal(SR).astype(np.float32), "background"),
     (lambda: np.clip(5 * speechlike(), -1, 1), "clipped"),
     (lambda: speechlike(seconds=0.1, start=0.0, stop=0.1), "only 0.10 s"),
@@ -254,3 +256,24 @@ def test_save_without_a_take_says_what_to_do(tmp_path):
     recorder.receive(speechlike(), SR)
     path = recorder.save("7", tmp_path)
     assert path.exists() and str(path) in recorder.status.value
+
+
+def test_without_hard_links_a_save_still_never_overwrites(tmp_path, monkeypatch):
+    """FAT/exFAT sticks and some cloud drives have no hard links: the save claims the name another way."""
+    def no_links(src, dst):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    take = Take(speechlike(), SR)
+    first, second = save_take(take, "7", tmp_path), save_take(take, "7", tmp_path)
+    assert (first.name, second.name) == ("take_001.wav", "take_002.wav")
+    np.testing.assert_allclose(sf.read(second, dtype="float32")[0], take.samples, atol=1 / 32768 + 1e-6)
+    assert not [p for p in tmp_path.rglob(".saving-*")]
+
+
+def test_digital_silence_and_an_empty_take_say_what_happened():
+    assert any("digital silence" in p for p in diagnose_take(np.zeros(SR, np.float32), SR))
+    recorder = Recorder()
+    recorder._on_message(recorder.mic, {"event": "part", "index": 0, "parts": 1}, [memoryview(b"")])
+    recorder._on_message(recorder.mic, {"event": "take", "sr": 48000, "n_samples": 0, "parts": 1}, [])
+    assert recorder.take is None and "Stop came before any sound" in recorder.status.value

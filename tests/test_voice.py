@@ -72,7 +72,7 @@ def test_each_take_updates_the_reaction(seven):
     recorder = Recorder(max_seconds=2.5, expect="word")
     reaction = DigitReaction(Softmax(), normalizer, params)
     reaction.use_recorder(recorder)
-    recorder.receive(padded(seven.audio[0]), SR, source="stand-in", label="7")
+    recorder.receive(padded(seven.audio[0]), SR, source="a guided take", label="7")
     first = reaction.picture.value
     assert first[:8] == b"\x89PNG\r\n\x1a\n" and reaction.probs.shape == (10,)
     assert "You were asked to say <b>7</b>" in reaction.sentence.value
@@ -91,7 +91,7 @@ def test_the_guided_session_saves_good_takes_asks_again_after_a_bad_one_and_resu
 
     session.recorder.receive(np.zeros(SR, np.float32), SR)  # silent: not saved, the same digit again
     assert session.saved == [] and session.current == first and not session.keep_button.disabled
-    assert "silent" in session.recorder.status.value
+    assert "silence" in session.recorder.status.value
     kept = session.keep_anyway()  # the student insists
     assert kept == tmp_path / str(first) / "ana_001.wav" and len(session.queue) == 19
 
@@ -125,3 +125,22 @@ def test_the_guided_session_saves_good_takes_asks_again_after_a_bad_one_and_resu
 def test_session_arguments_are_checked(tmp_path, kwargs, error):
     with pytest.raises(error):
         DigitSession(tmp_path, **kwargs)
+
+
+def test_the_session_counts_only_its_own_speakers_takes(tmp_path):
+    (tmp_path / "3").mkdir()
+    for name in ["me_001.wav", "me_002.wav", "me_2_001.wav", "meg_001.wav"]:
+        (tmp_path / "3" / name).write_bytes(b"")
+    assert DigitSession(tmp_path, speaker="me").count(3) == 2
+
+
+def test_an_unusable_take_is_classified_with_a_warning(seven):
+    params = FeatureParams()
+    normalizer = fit_normalizer(np.vstack([file_features(y, SR, params) for y in seven.audio[:5]]))
+    recorder = Recorder()
+    reaction = DigitReaction(Softmax(), normalizer, params)
+    reaction.use_recorder(recorder)
+    recorder.receive(np.zeros(SR, np.float32), SR)
+    assert "the answer means little" in reaction.sentence.value
+    recorder.receive(padded(seven.audio[0]), SR, source="stand-in: lucas says 7", label="7")
+    assert "asked to say" not in reaction.sentence.value and "means little" not in reaction.sentence.value

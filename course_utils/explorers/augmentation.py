@@ -14,6 +14,7 @@ Notebook: ``03_data_augmentation.ipynb``.
 from __future__ import annotations
 
 import html
+import itertools
 
 import numpy as np
 
@@ -32,6 +33,7 @@ _SOUNDS = {
     "synthetic note C4 (2 s)": ("note", 60),
 }
 _cache: dict = {}
+_ADDED = itertools.count(2)  # tells apart sounds added under the same name by different explorers
 
 
 def _sound(name: str) -> np.ndarray:
@@ -249,6 +251,8 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
                              f"{SR} Hz, at least {BLOCK_SIZE / SR * 1000:.0f} ms needed")
         self._added += 1
         entry = f"{name} {self._added} ({len(samples) / SR:.1f} s)"
+        while entry in _cache:  # a name an earlier explorer gave another sound: its kept pictures are not this one's
+            entry = f"{name} {self._added}.{next(_ADDED)} ({len(samples) / SR:.1f} s)"
         _cache[entry] = samples
         menu = self.controls["sound"]
         with self.hold():

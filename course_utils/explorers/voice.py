@@ -16,6 +16,7 @@ Neither is a slider explorer (nothing here is registered in ``EXPLORERS``): they
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -74,7 +75,11 @@ class DigitReaction:
         self.probs, self.examples = probs, examples
         order = np.argsort(probs)[::-1]
         best, second = int(order[0]), int(order[1])
-        said = f" You were asked to say <b>{html.escape(take.label)}</b>." if take.label else ""
+        said = (f" You were asked to say <b>{html.escape(take.label)}</b>."
+                if take.label and not take.source.startswith("stand-in") else "")
+        if not take.ok:
+            said += (" <b style='color:#b3261e'>The recorder found problems with this take (see above): the answer "
+                     "means little.</b>")
         self.sentence.value = (
             f"The network hears <b>{html.escape(self.class_names[best])}</b> with probability {probs[best]:.2f}; "
             f"next is {html.escape(self.class_names[second])} ({probs[second]:.2f}). It decided on "
@@ -116,7 +121,7 @@ class DigitSession:
 
     The session asks for every digit ``takes_per_digit`` times in a shuffled order ("Say: *seven*"). A take
     without problems is saved at once as ``<folder>/<digit>/<speaker>_<n>.wav``; a take with problems
-    (silent, clipped, too long, …) is explained and the same digit is asked again, unless you press
+    (silent, clipped, more than one word, …) is explained and the same digit is asked again, unless you press
     **Keep it anyway**. **Skip** moves on without saving. Saved takes are never overwritten, and a new
     session with the same folder and speaker asks only for what is still missing.
 
@@ -163,7 +168,9 @@ class DigitSession:
 
     def count(self, digit: int) -> int:
         """How many takes of ``digit`` by this speaker are in the folder (from any session)."""
-        return len(list((self.folder / str(digit)).glob(f"{self.speaker}_*.wav")))
+        pattern = re.compile(rf"{re.escape(self.speaker)}_\d{{3,}}\.wav")  # not another speaker's "me_2_001.wav"
+        folder = self.folder / str(digit)
+        return sum(1 for p in folder.iterdir() if pattern.fullmatch(p.name)) if folder.is_dir() else 0
 
     @property
     def current(self) -> int | None:
@@ -192,6 +199,7 @@ class DigitSession:
 
     def _on_take(self, take: Take) -> None:
         if self.current is None:
+            self.progress.value += " (This take was not saved: the session is complete.)"
             return
         take.label = str(self.current)
         if take.ok:
