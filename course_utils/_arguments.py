@@ -65,3 +65,15 @@ def _check_signal(name: str, y, *, min_samples: int = 1, max_samples: int = 50_0
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} holds NaN or infinite samples")
     return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def _real_number(name: str, value, kind: str = "a real number") -> float:
+    """``value`` as a float if it is a real number; booleans, text and complex numbers raise ``TypeError``
+    (``"<name> must be <kind>, got ..."``). An int beyond float's range (e.g. ``10**400``) becomes ±inf, so the
+    caller's range check refuses it with its own message instead of an ``OverflowError``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {kind}, got {value!r}")
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")

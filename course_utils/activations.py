@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils._arguments import _real_number
 from course_utils.checks import Check, as_number, right, shown, wrong
 from course_utils.tensorflow_logs import quiet_tensorflow_import
 
@@ -73,12 +74,7 @@ def _as_float(x, name: str) -> np.ndarray:
 
 def _as_real(value, name: str) -> float:
     """``value`` as a float if it is a real number; booleans, text and complex numbers raise ``TypeError``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    try:
-        return float(value)
-    except OverflowError:  # an int beyond float's range, e.g. 10**400
-        return float("inf") if value > 0 else float("-inf")
+    return _real_number(name, value)
 
 
 def _as_count(value, name: str, low: int, high: int) -> int:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_utils._arguments import _check_bool, _check_choice, _check_int
+from course_utils._arguments import _check_bool, _check_choice, _check_int, _real_number
 
 MIRROR_ENV = "COURSE_DATA_MIRROR"
 DATA_DIR_ENV = "COURSE_DATA_DIR"
@@ -779,12 +779,7 @@ def load_example(name: str = "trumpet", *, sr: int = 22050, duration: float | No
 
 def _check_seconds(name: str, value, allowed: str) -> float:
     """``value`` as a finite float number of seconds; the range check (``allowed``, in words) is the caller's."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number of seconds, {allowed}; got {value!r}")
-    try:
-        seconds = float(value)
-    except OverflowError:  # an int beyond float's range, e.g. 10**400
-        seconds = math.inf
+    seconds = _real_number(name, value, f"a number of seconds, {allowed}")
     if not math.isfinite(seconds):
         raise ValueError(f"{name} must be a finite number of seconds, {allowed}; got {value}")
     return seconds

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils._arguments import _real_number
 from course_utils.checks import Check, right, wrong
 from course_utils.mlp_exercises import _as_number, _as_numbers
 from course_utils.mlp_network import _check_int, _check_learning_rate
@@ -143,12 +144,7 @@ def _start_point(start) -> np.ndarray:
     if len(items) != 2 or np.shape(start) != (2,):
         raise ValueError(f"start must be two numbers (p0, p1), got {start!r}")
     for i, item in enumerate(items):
-        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, float, np.integer, np.floating)):
-            raise TypeError(f"start[{i}] must be a real number, got {item!r}")
-        try:
-            value = float(item)
-        except OverflowError:  # an int beyond float's range, e.g. 10**400
-            value = math.inf
+        value = _real_number(f"start[{i}]", item)
         if not math.isfinite(value) or abs(value) > MAX_START:
             raise ValueError(f"start[{i}] must be a finite number from {-MAX_START:g} to {MAX_START:g}, got {item}")
     return np.array([float(item) for item in items])

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course_utils._arguments import _check_bool
+from course_utils._arguments import _check_bool, _real_number
 from course_utils.activations import (
     ACTIVATIONS,
     _binary_crossentropy_entries,
@@ -93,12 +93,7 @@ def _check_int(name: str, value, low: int, high: int | None = None) -> int:
 
 def _check_real(name: str, value) -> float:
     """``value`` as a float if it is a real number (not a bool, str or complex), else a ``TypeError``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    try:
-        return float(value)
-    except OverflowError:  # an int beyond float's range, e.g. 10**400
-        return math.inf
+    return _real_number(name, value, "a number")
 
 
 def _check_learning_rate(learning_rate) -> float:

@@ -22,6 +22,7 @@ stay there; on Binder or Colab that kernel (and any saved take) is on the remote
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import os
@@ -300,12 +301,11 @@ def save_take(take: Take, label: str, folder=None, *, prefix: str = "take") -> P
                     continue
                 os.close(claimed)
                 os.replace(temporary, path)  # replaces only the empty file this call just claimed
-                with open(temporary, "wb"):
-                    pass  # recreated so the finally clause below has a file to remove
             return path
         raise OSError(f"{target} already holds 99,999 takes named {prefix}_…: choose another prefix")
     finally:
-        os.unlink(temporary)
+        with contextlib.suppress(FileNotFoundError):  # moved into place above when there are no hard links
+            os.unlink(temporary)
 
 
 _PICTURE_WIDTH_PX = 640

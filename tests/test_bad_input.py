@@ -35,6 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import course_utils
+from course_utils.data import DataError
 
 SR = 8000
 _t = np.arange(SR // 2) / SR
@@ -121,12 +122,10 @@ BAD_SIGNALS = st.sampled_from([
     np.zeros(100, np.int16), np.zeros((SR // 2, 2), np.float32), np.zeros(0, np.float32),
     np.full(SR // 2, np.nan, np.float32), "a.wav", None,
 ])
-ERRORS = (TypeError, ValueError, course_utils.data.DataError if hasattr(course_utils, "data") else ValueError)
+ERRORS = (TypeError, ValueError, DataError)
 
 
 def _public_callables():
-    import course_utils.data  # noqa: F401 - makes DataError available
-
     found, seen = [], set()
     for info in pkgutil.iter_modules(course_utils.__path__):
         if info.name.startswith("_"):
