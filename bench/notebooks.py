@@ -8,6 +8,10 @@ While it runs, the resident memory (RSS) of the kernel and everything it started
 peak is printed beside the Binder budget of 1 GB (Binder gives a student 1-2 GB, and JupyterLab itself needs
 about 0.15 GB of that). RSS counts shared libraries once per process, so it is the figure a container's
 memory limit sees.
+
+With ``--cold`` the notebooks use an empty data folder (``COURSE_DATA_DIR`` in a temporary directory), as on
+a student's first run: recordings are fetched again (from ``COURSE_DATA_MIRROR`` when it is set) and every
+feature set is computed instead of read from the cache.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -79,7 +84,12 @@ def main() -> None:
     parser.add_argument("--fast", action="store_true", help="COURSE_FAST=1, as the test command runs them")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per cell (default 3600)")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--cold", action="store_true", help="an empty data folder: nothing cached (a first run)")
     args = parser.parse_args()
+    cold_dir = None
+    if args.cold:
+        cold_dir = tempfile.TemporaryDirectory(prefix="course-cold-")
+        os.environ["COURSE_DATA_DIR"] = cold_dir.name
     if args.fast:
         os.environ["COURSE_FAST"] = "1"
     else:
@@ -87,7 +97,8 @@ def main() -> None:
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if args.notebooks:
         paths = [p for p in paths if any(p.name.startswith(n) for n in args.notebooks)]
-    print(f"mode: {'fast (COURSE_FAST=1)' if args.fast else 'full, as a student runs it'}; cores: {os.cpu_count()}; "
+    print(f"mode: {'fast (COURSE_FAST=1)' if args.fast else 'full, as a student runs it'}"
+          f"{', cold (nothing cached)' if args.cold else ''}; cores: {os.cpu_count()}; "
           f"load average at the start: {tuple(round(x, 2) for x in os.getloadavg())}", flush=True)
     print(f"{'notebook':<42} {'wall (s)':>9} {'peak RSS (GB)':>14}  flags", flush=True)
     results = []
@@ -102,7 +113,9 @@ def main() -> None:
         print(f"{result['notebook']:<42} {result['seconds']:9.0f} {result['peak_gb']:14.2f}  "
               + ("<-- " + "; ".join(flags) if flags else ""), flush=True)
     if args.json:
-        Path(args.json).write_text(json.dumps({"fast": args.fast, "results": results}, indent=1))
+        Path(args.json).write_text(json.dumps({"fast": args.fast, "cold": args.cold, "results": results}, indent=1))
+    if cold_dir is not None:
+        cold_dir.cleanup()
 
 
 if __name__ == "__main__":

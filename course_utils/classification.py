@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from course_utils._arguments import _check_choice, _check_fraction, _check_int
+from course_utils._memory import release_memory
 from course_utils.checks import Check, as_number, right, shown, wrong
 from course_utils.features import FeatureSet
 from course_utils.tensorflow_logs import quiet_tensorflow_import
@@ -316,6 +317,8 @@ def train_model(model, X_train, y_train, *, validation=None, epochs: int = 15, b
                     shuffle=True, callbacks=[_keras_callback(monitor, val_files)])
     history = {k: [float(v) for v in values] for k, values in fit.history.items()}
     history["seconds"] = time.perf_counter() - start
+    del fit
+    release_memory()  # the training's freed batches and traced code: see course_utils._memory
     return history
 
 
@@ -331,7 +334,7 @@ def _examples(name: str, X, n_features: int | None) -> np.ndarray:
     if array.ndim != 2 or len(array) == 0 or (n_features is not None and array.shape[1] != n_features):
         raise ValueError(f"{name} must have shape (n_examples >= 1, {wanted}) for this model, got {array.shape}")
     with np.errstate(over="ignore"):
-        array = array.astype(np.float32)
+        array = array.astype(np.float32, copy=False)  # no second copy of a float32 training set
     if not np.isfinite(array).all():
         raise ValueError(f"{name} holds NaN or infinite values (or numbers beyond float32's 3.4e38)")
     return array

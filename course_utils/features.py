@@ -62,6 +62,7 @@ from pathlib import Path
 import numpy as np
 
 from course_utils._arguments import _check_bool, _check_choice, _check_fraction, _check_int, _check_signal
+from course_utils._memory import release_memory
 
 __all__ = [
     "FEATURE_VERSION",
@@ -601,6 +602,8 @@ def compute_features(collection, params: FeatureParams | None = None, *, cache: 
             return cached
     per_file = _features_of_files(list(collection.audio), collection.sr, params, n_jobs, progress, "features")
     X, file_index, labels = _stack(per_file, np.arange(len(collection)), collection.labels, params)
+    del per_file
+    release_memory()  # the extraction's temporaries and numba's compiler: see course_utils._memory
     if path is not None and not _save_atomic(path, X=X, file_index=file_index, labels=labels):
         path = None
     return FeatureSet(X, file_index, labels, params, time.perf_counter() - start, False, path)
@@ -676,6 +679,8 @@ def augmented_features(collection, params: FeatureParams | None = None, *, files
             labels.append(collection.labels[i])
     per_file = _features_of_files(jobs, collection.sr, params, n_jobs, progress, "augmented features")
     X, file_index, labels = _stack(per_file, ids, labels, params)
+    del per_file, jobs
+    release_memory()
     if path is not None and not _save_atomic(path, X=X, file_index=file_index, labels=labels):
         path = None
     return FeatureSet(X, file_index, labels, params, time.perf_counter() - start, False, path)

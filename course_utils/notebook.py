@@ -124,6 +124,10 @@ def setup_notebook(presentation: bool | None = None, seed: int = 0) -> NotebookS
 
         output.enable_custom_widget_manager()
     _current = NotebookSettings(seed=int(seed), presentation=presentation, colab=colab, fast=fast_mode())
+    # The import cell has run: the libraries' start-up pages (0.35 GB for TensorFlow) need not stay resident.
+    from course_utils._memory import release_memory
+
+    release_memory()
     return _current
 
 
