@@ -64,3 +64,26 @@ bench-browser: $(STAMP) $(LAB_OVERRIDES) browser
 
 clean-notebooks: $(STAMP)
 	$(BIN)/python tools/nbsync.py sync
+
+# The presentation view (README, "Presenting"): the notebooks as Voila apps that run top to bottom and show
+# headings, formulas, explorers and players but no code, in presentation mode (large fonts). NB=05 (the start of
+# a notebook's file name) opens one notebook; without NB, Voila's list of all of them. Settings: tools/voila/voila.json.
+.PHONY: present
+NB ?=
+PRESENT_NOTEBOOK = $(firstword $(wildcard notebooks/$(NB)*.ipynb))
+
+present: $(STAMP)
+	$(if $(NB),$(if $(PRESENT_NOTEBOOK),,$(error NB=$(NB) names no notebook in notebooks/: use 00 to 06, e.g. make present NB=04)))
+	COURSE_PRESENTATION=1 $(BIN)/voila --Voila.config_file_paths=$(CURDIR)/tools/voila $(if $(NB),$(PRESENT_NOTEBOOK),notebooks/)
+
+# The course as a website (README, "The course as a website"): every notebook executed in full mode on a fresh
+# kernel and rendered by Sphinx + MyST-NB into site/_build/full/html/; outputs are cached (jupyter-cache), so a
+# rebuild executes only the notebooks whose code changed. site-preview serves the pages on localhost:8000.
+.PHONY: site site-preview
+
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py
+
+site-preview: site
+	@echo "Serving the course's pages on http://127.0.0.1:8000/ (Ctrl+C stops)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory site/_build/full/html

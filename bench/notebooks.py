@@ -6,8 +6,13 @@ Each notebook runs with nbclient in a kernel of its own, in ``notebooks/`` (as a
 ``--fast`` the training notebooks use their full epochs, with ``--fast`` the test command's ``COURSE_FAST=1``).
 While it runs, the resident memory (RSS) of the kernel and everything it started is sampled every 50 ms; the
 peak is printed beside the Binder budget of 1 GB (Binder gives a student 1-2 GB, and JupyterLab itself needs
-about 0.15 GB of that). RSS counts shared libraries once per process, so it is the figure a container's
-memory limit sees.
+about 0.15 GB of that), next to its anonymous part (RSS less the pages of files, which are clean and which the
+system reclaims when memory runs short).
+
+The kernel hands TensorFlow's start-up pages back after its import cell (``course_utils._memory``), but Linux
+pages out only pages that no other process maps. Run this with no other TensorFlow program on the machine
+(another notebook's kernel, a test run): otherwise those library pages stay resident and the RSS column of
+notebooks 04-06 reads up to 0.4 GB higher (the anonymous column does not change).
 
 With ``--cold`` the notebooks use an empty data folder (``COURSE_DATA_DIR`` in a temporary directory), as on
 a student's first run: recordings are fetched again (from ``COURSE_DATA_MIRROR`` when it is set) and every
@@ -36,22 +41,29 @@ BUDGET_GB = 1.0
 
 
 class PeakMemory:
-    """Samples the summed RSS of this process's descendants (the kernel and its children) in a thread."""
+    """Samples the summed RSS of this process's descendants (the kernel and its children) in a thread.
+
+    Two peaks: the whole RSS, and its anonymous part (RSS less the resident pages of files, shared
+    libraries above all), which only the program itself can give back; the file pages are clean and the
+    system reclaims them under pressure.
+    """
 
     def __init__(self, interval: float = 0.05):
-        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self.interval, self.peak, self.peak_anonymous, self._stop = interval, 0, 0, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         me = psutil.Process()
         while not self._stop.is_set():
-            total = 0
+            total = anonymous = 0
             for child in me.children(recursive=True):
                 try:
-                    total += child.memory_info().rss
+                    info = child.memory_info()
                 except psutil.Error:  # ended between the listing and the reading
-                    pass
-            self.peak = max(self.peak, total)
+                    continue
+                total += info.rss
+                anonymous += info.rss - getattr(info, "shared", 0)  # Linux: "shared" is the file-backed RSS
+            self.peak, self.peak_anonymous = max(self.peak, total), max(self.peak_anonymous, anonymous)
             self._stop.wait(self.interval)
 
     def __enter__(self):
@@ -61,6 +73,21 @@ class PeakMemory:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+
+
+def other_tensorflow_processes() -> list[int]:
+    """Process ids of programs (other than this one) that have TensorFlow's library mapped (Linux)."""
+    found = []
+    for process in psutil.process_iter(["pid"]):
+        if process.pid == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{process.pid}/maps") as maps:
+                if "libtensorflow" in maps.read():
+                    found.append(process.pid)
+        except OSError:
+            continue
+    return found
 
 
 def run(path: Path, timeout: float) -> dict:
@@ -75,7 +102,7 @@ def run(path: Path, timeout: float) -> dict:
         except Exception as exc:  # noqa: BLE001 - reported in the table, the next notebook still runs
             error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"[:200]
     return {"notebook": path.name, "seconds": time.perf_counter() - start, "peak_gb": memory.peak / 1e9,
-            "error": error}
+            "peak_anonymous_gb": memory.peak_anonymous / 1e9, "error": error}
 
 
 def main() -> None:
@@ -100,7 +127,11 @@ def main() -> None:
     print(f"mode: {'fast (COURSE_FAST=1)' if args.fast else 'full, as a student runs it'}"
           f"{', cold (nothing cached)' if args.cold else ''}; cores: {os.cpu_count()}; "
           f"load average at the start: {tuple(round(x, 2) for x in os.getloadavg())}", flush=True)
-    print(f"{'notebook':<42} {'wall (s)':>9} {'peak RSS (GB)':>14}  flags", flush=True)
+    others = other_tensorflow_processes()
+    if others:
+        print(f"note: {len(others)} other process(es) have TensorFlow mapped (pids {others[:5]}): the RSS of "
+              "notebooks 04-06 will include library pages that they share (see the docstring)", flush=True)
+    print(f"{'notebook':<42} {'wall (s)':>9} {'peak RSS (GB)':>14} {'anonymous (GB)':>15}  flags", flush=True)
     results = []
     for path in paths:
         result = run(path, args.timeout)
@@ -110,7 +141,7 @@ def main() -> None:
             flags.append(f"over {BUDGET_GB:.0f} GB")
         if result["error"]:
             flags.append("FAILED: " + result["error"])
-        print(f"{result['notebook']:<42} {result['seconds']:9.0f} {result['peak_gb']:14.2f}  "
+        print(f"{result['notebook']:<42} {result['seconds']:9.0f} {result['peak_gb']:14.2f} {result['peak_anonymous_gb']:15.2f}  "
               + ("<-- " + "; ".join(flags) if flags else ""), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"fast": args.fast, "cold": args.cold, "results": results}, indent=1))

@@ -19,7 +19,8 @@ notebook                               module
 ``05_training_an_mlp.ipynb``           :mod:`course_utils.mlp` (re-exports :mod:`course_utils.mlp_network`, the
                                        network and its training, :mod:`course_utils.mlp_gradients`, gradient
                                        checks, and :mod:`course_utils.mlp_exercises`), :mod:`course_utils.loss_surfaces`
-                                       (gradient descent in 2-D), :mod:`course_utils.playground_data` (datasets)
+                                       (gradient descent in 2-D), :mod:`course_utils.playground_data` (datasets),
+                                       :mod:`course_utils.backprop` (backpropagation one layer at a time)
 ``06_programming_session.ipynb``       :mod:`course_utils.features` (features and their cache),
                                        :mod:`course_utils.classification` (training, evaluation),
                                        :mod:`course_utils.training_curves` (live curves),

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils._arguments import _real_number
-from course_utils.checks import Check, as_number, right, shown, wrong
+from course_utils.checks import Check, as_number, records_attempt, right, shown, wrong
 from course_utils.tensorflow_logs import quiet_tensorflow_import
 
 quiet_tensorflow_import()  # the notebook imports Keras later; its C++ start-up lines stay out of the page
@@ -706,6 +706,7 @@ ROUNDED_TOLERANCE = 0.005 + 1e-9
 EXERCISE_NEURON = {"x": (0.5, -2.0), "weights": (1.2, -0.4), "bias": 0.3, "activation": "tanh"}  # z = 1.7
 
 
+@records_attempt("neuron_output")
 def check_neuron_output(answer) -> Check:
     """Exercise: the output of the neuron :data:`EXERCISE_NEURON`, computed by hand (a number).
 
@@ -728,6 +729,7 @@ def check_neuron_output(answer) -> Check:
     return wrong("compute z = w1*x1 + w2*x2 + b first, then apply the activation (np.tanh).")
 
 
+@records_attempt("softmax")
 def check_softmax(func) -> Check:
     """Exercise: a student's softmax function ``func(z)`` (rows of a 2-D array), tested on hard cases.
 
@@ -784,6 +786,7 @@ EXERCISE_TASKS = {
 }
 
 
+@records_attempt("output_layer")
 def check_output_layer(answers) -> Check:
     """Exercise: ``answers`` maps each task of :data:`EXERCISE_TASKS` to ``(activation, loss)`` names.
 
@@ -820,6 +823,7 @@ def check_output_layer(answers) -> Check:
 EXERCISE_CROSSENTROPY = {"y_true": (0.0, 1.0, 0.0), "y_pred": (0.2, 0.7, 0.1)}
 
 
+@records_attempt("crossentropy")
 def check_crossentropy(answer) -> Check:
     """Exercise: the categorical cross-entropy of :data:`EXERCISE_CROSSENTROPY`, computed by hand.
 
@@ -842,6 +846,7 @@ def check_crossentropy(answer) -> Check:
     return wrong("L = -sum_c y_c ln(p_c) with y = (0, 1, 0) and p = (0.2, 0.7, 0.1).")
 
 
+@records_attempt("relu_derivative")
 def check_relu_derivative(func) -> Check:
     """Exercise: a student's ``func(z)`` returning the ReLU derivative element-wise (0 at z = 0).
 

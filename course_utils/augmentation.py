@@ -43,6 +43,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from course_utils._arguments import _check_bool
+from course_utils.checks import records_attempt
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
@@ -571,6 +572,7 @@ def players(sr: int, **signals):
 # --------------------------------------------------------------------------------------------------
 # "Your turn" checker
 
+@records_attempt("noise_std")
 def check_noise_std(answer, y: np.ndarray, snr_db: float):
     """Exercise: the standard deviation of white noise that gives ``y`` a signal-to-noise ratio of ``snr_db``.
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from course_utils._arguments import _check_bool
 from course_utils.augmentation import _check_range, _check_signal, _check_sr
+from course_utils.checks import records_attempt
 
 __all__ = [
     "AUGMENTATIONS",
@@ -302,6 +303,7 @@ def shift_annotations(times_s, shift_ms: float, duration_s: float, *, rollover: 
 # --------------------------------------------------------------------------------------------------
 # "Your turn" checkers
 
+@records_attempt("shifted_onsets")
 def check_shifted_onsets(answer, onsets_s, shift_ms: float, duration_s: float, *, rollover: bool = False):
     """Exercise: move onset annotations (seconds) along with a time shift of the audio.
 
@@ -339,6 +341,7 @@ def check_shifted_onsets(answer, onsets_s, shift_ms: float, duration_s: float, *
                  f"only those inside [0, {duration_s:g}) s.")
 
 
+@records_attempt("safe_for_pitch_labels")
 def check_safe_for_pitch_labels(answer):
     """Exercise: the augmentations (names from ``AUGMENTATIONS``) that keep a note-pitch label unchanged and true.
 

@@ -2,7 +2,9 @@
 
 A checker compares a student's answer with the reference solution and returns a :class:`Check`,
 which shows itself as a green or red box in a notebook and as text elsewhere. Checkers never raise
-for a wrong answer; they explain what is wrong.
+for a wrong answer; they explain what is wrong. Each one is decorated with :func:`records_attempt`: its first
+call with something other than the notebook's placeholder unlocks the exercise's worked solution
+(:mod:`course_utils.solutions`).
 """
 
 from __future__ import annotations
@@ -125,3 +127,60 @@ def check_number(answer, expected: float, *, name: str, rel_tol: float = 1e-6, a
     if math.isclose(value, expected, rel_tol=rel_tol, abs_tol=abs_tol):
         return right(f"{name} = {expected:g}.")
     return wrong(f"{name} is not {value:g}. {hint}".strip())
+
+
+#: Exercises whose checker has been called with an answer in this kernel (see :func:`records_attempt`).
+_ATTEMPTED: set[str] = set()
+
+
+def _placeholder_function(z):
+    return None
+
+
+def _untouched(answer) -> bool:
+    """Whether ``answer`` is still the notebook's placeholder, so that "Run all" is not an attempt: ``None``, a
+    non-empty list, tuple or dict of placeholders (``{"frames": None, ...}``), or a function whose body is only
+    ``return None`` (``def my_softmax(z): return None``). A function is judged by its compiled code, never
+    called: a student's function may print, be slow or fail, and its checker runs it anyway."""
+    if answer is None:
+        return True
+    if isinstance(answer, dict):
+        return bool(answer) and all(_untouched(value) for value in answer.values())
+    if isinstance(answer, (list, tuple)):
+        return bool(answer) and all(_untouched(value) for value in answer)
+    code = getattr(answer, "__code__", None)  # Python functions and lambdas; a ufunc or a class is an attempt
+    return code is not None and getattr(code, "co_code", None) == _placeholder_function.__code__.co_code
+
+
+def records_attempt(exercise: str, *answers: str):
+    """Decorator for a checker: a call whose answer is no longer the placeholder counts as an attempt at
+    ``exercise``, which unlocks its solution (:func:`course_utils.solutions.show_solution`).
+
+    Args:
+        exercise: the exercise's name in the solution registry.
+        *answers: the checker's parameters that hold the student's answer (default: its first one).
+    """
+    import functools
+    import inspect
+
+    def decorate(checker):
+        signature = inspect.signature(checker)
+        names = answers or (next(iter(signature.parameters)),)
+        unknown = [name for name in names if name not in signature.parameters]
+        if unknown:
+            raise ValueError(f"answers must name parameters of {checker.__name__}{signature}, got {unknown}")
+
+        @functools.wraps(checker)
+        def checked(*args, **kwargs):
+            try:
+                bound = signature.bind(*args, **kwargs).arguments
+                if any(name in bound and not _untouched(bound[name]) for name in names):
+                    _ATTEMPTED.add(exercise)
+            except TypeError:  # a wrong call: the checker itself reports it as Python does
+                pass
+            return checker(*args, **kwargs)
+
+        checked.exercise = exercise
+        return checked
+
+    return decorate

@@ -34,7 +34,7 @@ import numpy as np
 
 from course_utils._arguments import _check_choice, _check_fraction, _check_int
 from course_utils._memory import release_memory
-from course_utils.checks import Check, as_number, right, shown, wrong
+from course_utils.checks import Check, as_number, records_attempt, right, shown, wrong
 from course_utils.features import FeatureSet
 from course_utils.tensorflow_logs import quiet_tensorflow_import
 from course_utils.training_curves import TrainingMonitor
@@ -734,6 +734,7 @@ def _whole_number(answer):
     return int(value)
 
 
+@records_attempt("file_decision")
 def check_file_decision(answer, example_probs, file_index) -> Check:
     """Check a student's file-level decisions: the argmax of the mean frame probabilities of each file.
 
@@ -768,6 +769,7 @@ def check_file_decision(answer, example_probs, file_index) -> Check:
                  "(axis 0), then take the index of the largest mean.")
 
 
+@records_attempt("speaker_split", "train_idx", "test_idx")
 def check_speaker_split(collection, test_speaker, train_idx, test_idx) -> Check:
     """Check a hand-made speaker-held-out split: all of ``test_speaker`` in test, nobody else, nothing lost."""
     if train_idx is None or test_idx is None:
@@ -798,6 +800,7 @@ def check_speaker_split(collection, test_speaker, train_idx, test_idx) -> Check:
                  f"{len(set(speakers[train_idx].tolist()))} speakers in training, no voice on both sides.")
 
 
+@records_attempt("mlp_params")
 def check_mlp_params(answer, n_features: int = 26, width: int = 64, depth: int = 2, n_classes: int = 10) -> Check:
     """Check the number of trainable parameters of an MLP (what ``model.summary()`` reports)."""
     if answer is None:
@@ -815,6 +818,7 @@ def check_mlp_params(answer, n_features: int = 26, width: int = 64, depth: int =
                  f"{n_features} -> " + " -> ".join([str(width)] * depth) + f" -> {n_classes}.")
 
 
+@records_attempt("n_feature_frames")
 def check_n_feature_frames(answer, n_samples: int = 4000, block_size: int = 256, hop_size: int = 128) -> Check:
     """Check how many MFCC frames (training examples) one recording gives without padding."""
     if answer is None:

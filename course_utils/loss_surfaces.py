@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils._arguments import _real_number
-from course_utils.checks import Check, right, wrong
+from course_utils.checks import Check, records_attempt, right, wrong
 from course_utils.mlp_exercises import _as_number, _as_numbers
 from course_utils.mlp_network import _check_int, _check_learning_rate
 
@@ -224,6 +224,7 @@ def _close(values, expected) -> bool:
     return bool(np.all(np.abs(values - expected) <= 1e-6 * (1 + np.abs(expected))))
 
 
+@records_attempt("gradient_step")
 def check_gradient_step(answer) -> Check:
     """Exercise: the parameters ``(w, b)`` after one gradient-descent step on
     :data:`GRADIENT_STEP_EXERCISE` (MSE of ``w x + b`` on three points).
@@ -275,6 +276,7 @@ def _pair_loss(theta) -> float:
 LEARNING_RATE_EXERCISE = {"surface": "line fit (convex)", "start": (-1.0, 2.0), "n_steps": 30, "tolerance": 0.01}
 
 
+@records_attempt("learning_rate")
 def check_learning_rate(answer) -> Check:
     """Exercise: a learning rate with which gradient descent on the line fit converges within
     ``LEARNING_RATE_EXERCISE["n_steps"]`` steps (loss within ``tolerance`` of the minimum). Never raises."""

@@ -15,7 +15,7 @@ import reprlib
 
 import numpy as np
 
-from course_utils.checks import Check, as_number, check_number, right, wrong
+from course_utils.checks import Check, as_number, check_number, records_attempt, right, wrong
 from course_utils.mlp_network import count_params
 
 __all__ = [
@@ -65,6 +65,7 @@ def _as_numbers(answer, names):
     return np.array(values)
 
 
+@records_attempt("param_count")
 def check_param_count(answer, layer_sizes=(13, 32, 16, 10)) -> Check:
     """Exercise: count the trainable parameters of a dense network with these layer sizes.
 
@@ -110,6 +111,7 @@ def backprop_solution(exercise=BACKPROP_EXERCISE) -> np.ndarray:
     return np.array([np.sum(t["dl_dyhat"] * t["h"]), np.sum(t["dl_dz"] * t["x"])])
 
 
+@records_attempt("backprop_gradients")
 def check_backprop_gradients(answer) -> Check:
     """Exercise: ``(dL/dw2, dL/dw1)`` of :data:`BACKPROP_EXERCISE`, by the chain rule.
 
@@ -175,6 +177,7 @@ def update_count_solution(exercise=UPDATE_COUNT_EXERCISE) -> int:
     return exercise["epochs"] * math.ceil(exercise["n_train"] / exercise["batch_size"])
 
 
+@records_attempt("update_count")
 def check_update_count(answer) -> Check:
     """Exercise: the number of gradient-descent updates of :data:`UPDATE_COUNT_EXERCISE`."""
     ex = UPDATE_COUNT_EXERCISE
@@ -254,6 +257,7 @@ def _diagnosis(word):
     return None
 
 
+@records_attempt("bias_variance")
 def check_bias_variance(answer) -> Check:
     """Exercise: the diagnosis of each network of :data:`BIAS_VARIANCE_EXERCISE`, as a dict such as
     ``{"A": "bias", "B": ..., "C": ..., "D": ...}`` with ``"bias"``, ``"variance"``, ``"both"`` or

@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 
-from course_utils.checks import Check, right, wrong
+from course_utils.checks import Check, records_attempt, right, wrong
 from course_utils.normalization_patches import patches_to_matrix
 
 __all__ = ["EXERCISE_LEVELS", "check_zscore", "check_frequency_axes", "check_train_only", "check_sklearn_frequency"]
@@ -53,6 +53,7 @@ def _as_answer_array(answer, shape, name):
     return arr, None
 
 
+@records_attempt("zscore")
 def check_zscore(answer, x=None) -> Check:
     """Exercise: standardize ``x`` (default :data:`EXERCISE_LEVELS`) with the slide's sigma (1/(N-1)), eps = 1e-8.
 
@@ -105,6 +106,7 @@ def _axes_answer(answer, ndim: int):
     return tuple(sorted(axes)), None
 
 
+@records_attempt("frequency_axes")
 def check_frequency_axes(answer) -> Check:
     """Exercise: the axes to reduce for per-frequency-bin statistics of patches ``(n_patches, n_bins, patch_length)``.
 
@@ -133,6 +135,7 @@ def check_frequency_axes(answer) -> Check:
     return wrong(hints.get(axes, f"axes {axes} are not right: keep the bin axis, reduce all the others."))
 
 
+@records_attempt("train_only")
 def check_train_only(answer, train, test) -> Check:
     """Exercise: z-score ``test`` per frequency bin with statistics fitted on ``train`` only (ddof=1, eps=1e-8).
 
@@ -179,6 +182,7 @@ def _column_zscore(M):
     return normalize(M, "zscore", scope="feature", eps=0.0, ddof=0, layout="features")
 
 
+@records_attempt("sklearn_frequency")
 def check_sklearn_frequency(answer, patches) -> Check:
     """Exercise: reproduce per-frequency-bin z-scores of ``patches`` with scikit-learn's ``StandardScaler``.
 

@@ -32,7 +32,7 @@ import numbers
 import numpy as np
 
 from course_utils._arguments import _check_bool
-from course_utils.checks import Check, right, wrong
+from course_utils.checks import Check, records_attempt, right, wrong
 
 __all__ = [
     "n_frames",
@@ -625,6 +625,7 @@ def _as_real_answer(answer, name: str):
     return value, decimals, None
 
 
+@records_attempt("n_frames")
 def check_n_frames(answer, n_samples: int = 22050, block_size: int = 2048, hop_size: int = 512) -> Check:
     """Check a student's number of frames N_f for a signal of ``n_samples`` (no padding).
 
@@ -650,6 +651,7 @@ def check_n_frames(answer, n_samples: int = 22050, block_size: int = 2048, hop_s
                  f"W_f = {block_size}, H_f = {hop_size}.")
 
 
+@records_attempt("n_frames_centered")
 def check_n_frames_centered(answer, n_samples: int = 22050, block_size: int = 2048, hop_size: int = 512) -> Check:
     """Check a student's frame count for librosa's ``center=True`` (padded) framing.
 
@@ -683,6 +685,7 @@ def check_n_frames_centered(answer, n_samples: int = 22050, block_size: int = 20
     return wrong(f"not {value}. Pad N by W_f // 2 on each side, then apply N_f = floor((N - W_f) / H_f) + 1.")
 
 
+@records_attempt("patch_shape")
 def check_patch_shape(answer, n_frames: int = 431, n_bins: int = 64, patch_length: int = 96,
                       patch_hop: int = 48) -> Check:
     """Check a student's predicted shape ``(N_p, F, W_p)`` of a patch tensor.
@@ -723,6 +726,7 @@ def check_patch_shape(answer, n_frames: int = 431, n_bins: int = 64, patch_lengt
                  f"W_p = {patch_length}, H_p = {patch_hop}.")
 
 
+@records_attempt("hop_for_overlap")
 def check_hop_for_overlap(answer, block_size: int = 1024, overlap: float = 75.0) -> Check:
     """Check a student's hop size (samples) for a given overlap in percent.
 
@@ -745,6 +749,7 @@ def check_hop_for_overlap(answer, block_size: int = 1024, overlap: float = 75.0)
                  f"not {overlap:g} %.")
 
 
+@records_attempt("frequency_resolution")
 def check_frequency_resolution(answer, sr: int = 22050, block_size: int = 2048) -> Check:
     """Check a student's DFT bin spacing in Hz for ``block_size`` at ``sr``.
 
@@ -793,6 +798,7 @@ def _layer_name(value):
     return _LAYER_NAMES.get(str(text).replace("_", "").replace(" ", "").lower())
 
 
+@records_attempt("layer_inputs")
 def check_layer_inputs(answer, block_size: int = 1024, n_mfcc: int = 13, n_bins: int = 64,
                        patch_length: int = 32) -> Check:
     """Check which first layer takes one example of each representation: "Dense" or "Conv2D".

@@ -29,6 +29,7 @@ import numpy as np
 
 from course_utils._arguments import _check_bool
 from course_utils.augmentation import _check_count, _check_probability, _check_range, _check_seed
+from course_utils.checks import records_attempt
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 
@@ -424,6 +425,7 @@ def make_spectrogram_augmenter(*, time_masks: int = 2, time_mask_width: int = 10
 # --------------------------------------------------------------------------------------------------
 # "Your turn" checker
 
+@records_attempt("silence_fill")
 def check_silence_fill(answer, S_db: np.ndarray):
     """Exercise: the fill value (in dB) that makes a masked region look like silence in this spectrogram.
 

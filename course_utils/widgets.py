@@ -49,6 +49,15 @@ small animated steps (play / pause / step), so that each slider move only restar
 ``bench/widgets.py`` measures the kernel side of every control of every registered explorer;
 ``bench/browser.py`` measures what the student sees in Chromium, next to the floor of the same run.
 
+Shareable codes, descriptions, keys
+-----------------------------------
+:meth:`Explorer.state` gives the current picture as a short text code (every control value and seed);
+``EXPLORERS[name](state=code)``, :func:`from_state` and the code box under the picture restore it, and refuse a code
+that does not fit with a message saying why. Every picture carries :meth:`Explorer.describe`, a short text of
+what it shows, as its ``title`` in the page (its accessible name). Both live in :mod:`course_utils.explorer_state`.
+Every control works from the keyboard: sliders take the arrow keys, and :mod:`course_utils._keyboard` keeps
+JupyterLab's notebook shortcuts from taking the keys of menus, check boxes and buttons.
+
 Registry
 --------
 ``EXPLORERS`` maps a name to a factory that takes no required arguments (the explorer class). Explorer
@@ -78,11 +87,14 @@ from matplotlib.figure import Figure
 
 from course_utils._arguments import _check_bool
 from course_utils._text_cache import CachingCanvasAgg
+from course_utils import explorer_state
+from course_utils._keyboard import keyboard_guard
 
 __all__ = [
     "EXPLORERS",
     "AudioPlayer",
     "Explorer",
+    "from_state",
     "live_explorers",
     "one_blas_thread",
     "pillow_png_bytes",
@@ -392,7 +404,10 @@ class Explorer:
       controls' current values (one keyword argument per control).
 
     Keyword arguments to the constructor set initial control values, e.g.
-    ``FramingExplorer(block_size=1024)``.
+    ``FramingExplorer(block_size=1024)``; ``state=code`` restores a code of :meth:`state` instead (every control
+    and seed: the same picture as an explorer made with the defaults and then set to the code's values). A subclass whose picture depends on more than its controls (a seed, an epoch)
+    gives it in :meth:`state_extras` and takes it back in :meth:`check_extras` / :meth:`apply_extras`; one that
+    can say more about its picture than its controls and panel titles overrides :meth:`describe`.
 
     Attributes:
         controls: name -> ipywidgets control.
@@ -402,13 +417,17 @@ class Explorer:
         error: the exception of the last failed update, or ``None``; shown to the student in red
             (a callback's traceback would otherwise vanish into JupyterLab's log console).
         last_update_ms: wall time of the last update including the PNG render, in milliseconds.
+        description: the text description of the current picture (:meth:`describe`), also the picture's
+            ``title`` in the page (its accessible name and tooltip).
+        state_box: the code box under the picture (:class:`course_utils.explorer_state.StateBox`).
         timings: the last 2000 refreshes as ``(control name or None, update ms, render ms)``: the control
             whose change triggered it (``None`` for a refresh from code or a button), the time of
             :meth:`update` and of the render to PNG, wall clock, in milliseconds.
 
     In the page, the explorer's box has the CSS classes ``course-explorer`` and
     ``course-explorer-<registry name>``, each control ``course-control-<name>`` and the picture
-    ``course-picture`` (the browser test and benchmark find them by these).
+    ``course-picture`` (the browser test and benchmark find them by these); the code box has ``course-state``,
+    its fields ``course-state-current`` and ``course-state-paste``, its button ``course-state-restore``.
     """
 
     title = "Explorer"
@@ -422,16 +441,24 @@ class Explorer:
     #: benchmarks set those values before they sweep the control.
     sweep_requires: dict = {}
 
-    def __init__(self, **initial):
+    def __init__(self, state: str | None = None, **initial):
         self.controls = dict(self.make_controls())
+        self._limits = self.state_limits()
         unknown = set(initial) - set(self.controls)
         if unknown:
             raise TypeError(f"{type(self).__name__} has no control(s) {sorted(unknown)}; controls: {sorted(self.controls)}")
+        if state is not None:
+            if initial:
+                raise TypeError(f"give either state or control values, not both (got state and {sorted(initial)})")
+            self._decode(state)  # a code that does not fit is refused before anything is computed
         for name, value in initial.items():
             self.controls[name].value = value
+        self.description = ""
+        self.state_box = explorer_state.StateBox(self)
         self.fig = Figure(figsize=self.figsize, layout="constrained")
         self.canvas = CachingCanvasAgg(self.fig)  # keeps the glyphs of its texts: see course_utils._text_cache
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        # an ipywidgets.Image whose tooltip, the picture's description, is the <img>'s title in the page
+        self.image = explorer_state.DescribedImage(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.readout = widgets.HTML()
         self.status = widgets.HTML()
         self.players = {name: AudioPlayer(name) for name in self.player_names}
@@ -460,6 +487,10 @@ class Explorer:
         if self._pin_dynamic_axis_labels():
             self.refresh()
         self.widget = self._make_widget()
+        if state is not None:
+            # drawn first with the defaults, as the explorer that made the code was: the layout frozen on the
+            # first draw (see above) is then the same, and so is the picture
+            self.restore(state)
 
     # ---- to implement in subclasses
     def make_controls(self) -> dict:
@@ -477,7 +508,8 @@ class Explorer:
                               + (f"<br><span style='color:#555'>{html.escape(self.help)}</span>" if self.help else ""))
         controls = list(self.controls.values())
         rows = [widgets.HBox(controls[i:i + 2]) for i in range(0, len(controls), 2)]
-        parts = [header, *rows, self._button_box, self.status, self.image, self.readout]
+        parts = [header, *rows, self._button_box, self.status, self.image, self.readout, self.state_box.widget,
+                 keyboard_guard()]  # keys for menus, check boxes and buttons in JupyterLab (see course_utils._keyboard)
         parts += [player.widget for player in self.players.values()]
         box = widgets.VBox(parts)
         box.add_class("course-explorer")
@@ -486,13 +518,86 @@ class Explorer:
         return box
 
     def _ipython_display_(self):
-        from IPython.display import display
+        """``display(explorer)``: one display bundle holding the live widget and a static fallback.
 
-        display(self.widget)
+        Front ends with ipywidgets (JupyterLab, Notebook 7, VS Code, Colab) render the widget view; the others
+        (nbconvert, GitHub, a saved notebook without its kernel) show the current picture (``snapshot()``)
+        and, in plain text, the title and the controls with their values.
+        """
+        import base64
+
+        from IPython.display import publish_display_data
+
+        bundle = dict(self.widget._repr_mimebundle_())
+        values = ", ".join(f"{name} = {value:g}" if isinstance(value, float) else f"{name} = {value}"
+                           for name, value in self.values().items())
+        bundle["text/plain"] = f"{self.title} (explorer; controls: {values or 'none'}; run the notebook to move them)"
+        picture = self.snapshot()
+        if picture:
+            bundle["image/png"] = base64.b64encode(picture).decode("ascii")
+        publish_display_data(bundle)
 
     def values(self) -> dict:
         """The current value of every control, by name."""
         return {name: control.value for name, control in self.controls.items()}
+
+    # ---- shareable codes and descriptions (the logic is in course_utils.explorer_state)
+    def state(self) -> str:
+        """The code of the current picture: every control value and seed, e.g. ``"tone:1:eNq..."``.
+
+        ``EXPLORERS[name](state=code)``, :func:`from_state` or the code box's Restore give the same picture.
+        """
+        return explorer_state.encode_state(self._state_name(), self.values(), self.state_extras())
+
+    def restore(self, code: str) -> None:
+        """Show the picture of ``code`` (from :meth:`state`); a code that does not fit raises ``StateError``
+        and changes nothing."""
+        values, extras = self._decode(code)
+        self._wanted.clear()  # the code's values are the student's choice now (see cap())
+        self._capped.clear()
+        with self.hold():
+            for name, value in values.items():
+                control, limits = self.controls[name], self._limits[name]
+                if "slider" in limits:  # undo a cap() first, so that the code's value is not clamped
+                    control.max = limits["slider"][1]
+                control.value = value
+        self.apply_extras(extras)
+
+    def _state_name(self) -> str:
+        return self.registry_name or type(self).__name__
+
+    def _decode(self, code) -> tuple[dict, dict]:
+        _, values, extras = explorer_state.decode_state(code, self._state_name())
+        values = explorer_state.check_values(self, values)
+        return values, self.check_extras(extras, values)
+
+    def state_limits(self) -> dict:
+        """Control name -> the range a code's value is checked against (called once, before the first update).
+
+        By default each control's range as made (a slider's ``min`` and ``max`` before any :meth:`cap`, a menu's
+        options when the code is read); override for a control whose range an update changes otherwise.
+        """
+        return {name: explorer_state.control_limits(control) for name, control in self.controls.items()}
+
+    def state_extras(self) -> dict:
+        """What the picture depends on besides the controls (a seed, an epoch), for :meth:`state`; none here."""
+        return {}
+
+    def check_extras(self, extras: dict, values: dict) -> dict:
+        """The extras of a code, checked (``StateError`` naming a wrong one) for control values ``values``."""
+        explorer_state.check_extra_keys(self, extras, ())
+        return {}
+
+    def apply_extras(self, extras: dict) -> None:
+        """Take back checked extras (after the controls are set), updating the picture if they change it."""
+
+    def describe(self) -> str:
+        """A short text description of what the picture shows with the current values (its alternative text).
+
+        This fallback names the title, every control as the student sees it and the panels' titles; explorers
+        override it to say what the picture shows.
+        """
+        return explorer_state.generic_description(self)
 
     @contextmanager
     def hold(self):
@@ -520,10 +625,12 @@ class Explorer:
             self._held += 1  # an update may adjust other controls (e.g. clamp the hop to the block)
             try:
                 self.update(**self.values())
+                description = self.describe()
                 self.error = None
                 self.status.value = ""
             except Exception as error:  # shown in the notebook instead of a hidden traceback
                 self.error = error
+                description = explorer_state.generic_description(self) + f" The last update failed: {error}"
                 self.status.value = (
                     f"<div style='color:#b3261e'><b>Could not update:</b> {html.escape(str(error))}</div>"
                     f"<!-- {html.escape(''.join(traceback.format_exception_only(type(error), error)))} -->"
@@ -531,7 +638,10 @@ class Explorer:
             finally:
                 self._held -= 1
             updated = time.perf_counter()
-            self._render()
+            with self.image.hold_sync():  # the picture and its description reach the page in one message
+                self._render()
+                self.description = self.image.tooltip = description
+            self.state_box.show(self.state())
             end = time.perf_counter()
         self.last_update_ms = (end - start) * 1000
         self.timings.append((self._trigger, (updated - start) * 1000, (end - updated) * 1000))
@@ -702,6 +812,12 @@ class Explorer:
     def set_readout(self, html_text: str) -> None:
         """Replace the text under the figure (HTML allowed)."""
         self.readout.value = html_text
+
+
+def from_state(code: str) -> Explorer:
+    """A new explorer showing the picture of ``code`` (:meth:`Explorer.state`), whichever explorer made it."""
+    name, _, _ = explorer_state.decode_state(code)
+    return EXPLORERS[name](state=code)
 
 
 def time_controls(explorer: Explorer, *, rounds: int = 2, max_values: int = 6) -> dict:

@@ -79,6 +79,8 @@ def _valid():
         "net": MLP((2, 3, 1)), "patches": rng.random((3, 4, 5)), "M": rng.random((3, 20)), "shape": (4, 5),
         "take": Take(TONE, SR), "label": "7", "data": b"", "description": "a", "value": 1.0, "min": 0.0, "max": 2.0,
         "min_exponent": -1.0, "max_exponent": 1.0, "options": ["a", "b"], "history": {}, "logs": {"loss": 1.0},
+        "n_examples": 10, "batch_size": 4, "values": {"frequency": 440.0},
+        "code": "tone:1:eNqrVkpWsqpWSitKLSxNzUuuVLIyMTHQM9BRSswtyMksKU1JVbIy0DOtrQUAE7wNGg",
     }
 
 
@@ -86,7 +88,7 @@ VALID = _valid()
 #: Examples and targets for the functions that take a table rather than a recording.
 TABULAR = {"X": np.random.default_rng(1).random((8, 2)), "y": np.array([0, 1] * 4)}
 #: Where one function needs another example than its parameter's name suggests.
-BY_FUNCTION = {"apply_image_transform": {"transform": "XYMasking"}}
+BY_FUNCTION = {"apply_image_transform": {"transform": "XYMasking"}, "show_solution": {"name": "n_frames"}}
 
 #: Public names not walked here, with the reason (each is covered by its own tests).
 NOT_WALKED = {
@@ -111,6 +113,14 @@ NOT_WALKED = {
     "png_bytes": "encodes a figure's pixels: test_widgets.py",
     "pillow_png_bytes": "encodes a figure's pixels: test_widgets.py",
     "decode_audio": "reads file bytes: test_recorder.py",
+    "Solution": "a record of the solution registry, built by the package: test_solutions.py",
+    "forward_pass": "takes a 2-3-1 network's [K1, K2], [b1, b2]: its bad inputs are tested in test_backprop.py",
+    "batch_loss": "reads a ForwardPass made by forward_pass: test_backprop.py",
+    "layer_backward": "reads a ForwardPass made by forward_pass: test_backprop.py",
+    "backward_pass": "reads a ForwardPass made by forward_pass: test_backprop.py",
+    "StateBox": "the code box of a live explorer: test_explorer_state.py and test_explorer_a11y_browser.py",
+    "generic_description": "describes a live explorer: test_explorer_state.py",
+    "sgd_update": "takes the LayerGradients made by backward_pass: test_backprop.py",
 }
 
 

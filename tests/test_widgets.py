@@ -330,6 +330,24 @@ def test_explorers_are_found_by_css_class_and_listed_as_live():
     assert cw.live_explorers("tone")[-1] is explorer
 
 
+def test_the_box_holds_the_code_box_and_the_keyboard_guard_and_the_picture_its_description():
+    """Issue #16: the code box under the picture, the hidden widget that gives menus and buttons their keys in
+    JupyterLab, and a picture whose tooltip (its title in the page) is the description, synced with an empty
+    ``description`` (without one the front end's view of an Image fails to render)."""
+    explorer = EXPLORERS["tone"](frequency=300.0)
+    children = explorer.widget.children
+    assert explorer.state_box.widget in children
+    guards = [c for c in children if "course-keyboard-guard" in c._dom_classes]
+    assert len(guards) == 1 and guards[0].layout.display == "none"
+    assert "data-lm-suppress-shortcuts" in guards[0]._esm
+    state = explorer.image.get_state()
+    assert state["description"] == "" and state["tooltip"] == explorer.description
+    assert "300 Hz" in explorer.description
+    assert f"value='{explorer.state()}'" in explorer.state_box.current.value
+    explorer.controls["frequency"].value = 600.0
+    assert "600 Hz" in explorer.image.tooltip and f"value='{explorer.state()}'" in explorer.state_box.current.value
+
+
 # ---- the picture encoder
 
 def _rgba_of_figure():

@@ -81,6 +81,11 @@ class JupyterLab:
     maps a notebook's name to code cells appended to its copy (the benchmark's floor measurement).
     """
 
+    #: The name error messages give the server (subclasses serve other front ends: tools/jupyter_fronts.py).
+    app_name = "JupyterLab"
+    #: Environment variables the server (and so its kernels) gets on top of this process's.
+    extra_env: dict = {}
+
     def __init__(self, workdir: Path, notebooks, *, extra_cells: dict | None = None, start_timeout: float = 120):
         self.workdir = Path(workdir)
         self.notebooks = [Path(name).name for name in notebooks]
@@ -115,26 +120,32 @@ class JupyterLab:
         (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
         env = dict(os.environ, JUPYTER_CONFIG_DIR=str(self.workdir / "config"), JUPYTER_RUNTIME_DIR=str(self.runtime_dir),
                    JUPYTERLAB_SETTINGS_DIR=str(self.workdir / "settings"),
-                   JUPYTERLAB_WORKSPACES_DIR=str(self.workdir / "workspaces"))
+                   JUPYTERLAB_WORKSPACES_DIR=str(self.workdir / "workspaces"), **self.extra_env)
         self._log = open(self.log_path, "w")
-        self._server = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
-             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
-             *(["--allow-root"] if os.geteuid() == 0 else [])],
-            env=env, stdout=self._log, stderr=subprocess.STDOUT, cwd=self.root,
-        )
+        self._server = subprocess.Popen(self.command(), env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                        cwd=self.root)
         deadline = time.monotonic() + self.start_timeout
         while True:
             try:
-                self.api("GET", "/api/status")
+                self.ready()
                 return self
             except OSError:
                 pass
             if self._server.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise LaunchError("JupyterLab did not start:\n" + self.log_tail())
+                raise LaunchError(f"{self.app_name} did not start:\n" + self.log_tail())
             time.sleep(0.5)
+
+    def command(self) -> list[str]:
+        """The server's command line (run in ``root``)."""
+        return [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
+                f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
+                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.news_url=None",
+                *(["--allow-root"] if os.geteuid() == 0 else [])]
+
+    def ready(self) -> None:
+        """Return once the server answers; ``OSError`` while it does not yet."""
+        self.api("GET", "/api/status")
 
     def stop(self) -> None:
         if self._server is not None:

@@ -9,6 +9,7 @@ file                 explorers (names in ``course_utils.widgets.EXPLORERS``)  no
 ``augmentation``     ``audio_augmentation``, ``spectrogram_augmentation``  ``03_data_augmentation.ipynb``
 ``activations``      ``neuron``, ``activations``, ``softmax``, ``losses``  ``04_neurons_activations_losses.ipynb``
 ``mlp``              ``playground``, ``gradient_descent``                  ``05_training_an_mlp.ipynb``
+``backprop``         ``backprop``                                          ``05_training_an_mlp.ipynb``
 ``classification``   ``training_panel``                                    ``06_programming_session.ipynb``
 ===================  ====================================================  ========================================
 
@@ -16,5 +17,6 @@ Each module registers its classes with :func:`course_utils.widgets.register`; th
 ``course_utils.widgets.EXPLORERS`` imports them all. The computations behind an explorer live in the
 topic module of the same name (``course_utils/representations.py`` for ``explorers/representations.py``);
 ``explorers/mlp.py`` also draws on the two modules split out of ``course_utils/mlp.py``,
-``course_utils/playground_data.py`` and ``course_utils/loss_surfaces.py``.
+``course_utils/playground_data.py`` and ``course_utils/loss_surfaces.py``; ``explorers/backprop.py`` (step-through
+backpropagation) computes with :mod:`course_utils.backprop`.
 """

@@ -13,6 +13,7 @@ from matplotlib.ticker import FixedFormatter, FixedLocator, FormatStrFormatter, 
 from course_utils.activations import (
     ACTIVATIONS, EPSILON, LOSSES, SELU_ALPHA, SELU_LAMBDA, deep_stack_statistics, neuron, softmax,
 )
+from course_utils.explorer_state import format_value
 from course_utils.widgets import Explorer, checkbox, dropdown, log_slider, register, slider
 
 _ACTIVATION_OPTIONS = [("ReLU", "relu"), ("SELU", "selu"), ("sigmoid", "sigmoid"), ("tanh", "tanh"),
@@ -148,6 +149,13 @@ class NeuronExplorer(Explorer):
             f"{float(a.max()):.3f}." + (" <b>Every output is 0: this ReLU is dead on this whole plane.</b>"
                                         if dead else "")
             + " The arrow shows the direction of the weight vector (where z grows).")
+        self._said = (f"the output a = {activation}(z) of z = {w1:+.1f}·x1 {w2:+.1f}·x2 {bias:+.1f} as a colour map "
+                      f"over the input plane, from {float(a.min()):.3f} to {float(a.max()):.3f}, with the line z = 0 "
+                      f"and the weight vector as an arrow" + (" (a dead ReLU: every output is 0)" if dead else "")
+                      + f"; right: the {activation} curve with the range of z on the plane")
+
+    def describe(self):
+        return f"One neuron: {self._said}."
 
 
 @register("activations")
@@ -252,6 +260,13 @@ class ActivationsExplorer(Explorer):
             f"{_FORMULAS[activation]}. At z = {z:.2f}: f(z) = {fz:.4f}, f'(z) = {dfz:.4g}. "
             f"After layer {self.n_layers}: mean {stats['mean'][-1]:.3g}, std {stats['std'][-1]:.3g}"
             f" (after layer 1: mean {stats['mean'][0]:.3g}, std {stats['std'][0]:.3g}). {note}")
+        self._said = (f"{activation} and its derivative, marked at z = {z:.2f} (f(z) = {fz:.4f}, f'(z) = {dfz:.4g})"
+                      + (", the other activations in grey" if compare else "")
+                      + f"; right: mean and standard deviation through {self.n_layers} {activation} layers with "
+                        f"weight scale {weight_scale:.1f}, std {stats['std'][-1]:.3g} after the last")
+
+    def describe(self):
+        return f"Activation functions: {self._said}."
 
 
 @register("softmax")
@@ -311,6 +326,13 @@ class SoftmaxExplorer(Explorer):
             f"{np.sum(np.exp(z / temperature)):.4g}; probabilities {np.round(p, 3).tolist()} sum to "
             f"{p.sum():.6f}; most probable: {most_probable}. "
             f"Entropy {entropy:.3f} nats (0 = certain, ln 4 = {np.log(4):.3f} = uniform).")
+        self._said = (f"bars of the logits {', '.join(f'{n} {v:g}' for n, v in zip(self.class_names, z))} (left) "
+                      f"and of softmax(z / T) at temperature {temperature:.2f} (right): "
+                      + ", ".join(f"{n} {v:.2f}" for n, v in zip(self.class_names, p))
+                      + f"; most probable: {most_probable}")
+
+    def describe(self):
+        return f"Softmax: {self._said}."
 
 
 @register("losses")
@@ -383,6 +405,9 @@ class LossExplorer(Explorer):
             grads = grads[:, 0]
         return losses, grads
 
+    def describe(self):
+        return f"Loss functions: {self._said}."
+
     def update(self, loss, target, prediction):
         for name, line in self.grey.items():
             line.set_ydata(self._curves(name, target)[0])
@@ -413,6 +438,9 @@ class LossExplorer(Explorer):
         g = grad_f(y_true, y_pred)
         g = float((g @ np.array([1.0, -0.5, -0.5]))[0]) if loss == "categorical_crossentropy" else float(g[0, 0])
         self.loss_dot.set_data([prediction], [value])
+        self._said = (f"the {format_value(self.controls['loss'], loss)} for target y = {target:.2f} over every "
+                      f"prediction (left) and its gradient dL/dp (right); at p = {prediction:.2f} the loss is "
+                      f"{float(value):.4f} and the gradient {g:.4g}")
         self.grad_dot.set_data([prediction], [np.clip(g, -grad_limit, grad_limit)])
         clipped = prediction < EPSILON or prediction > 1 - EPSILON
         formula = {

@@ -20,6 +20,7 @@ import numpy as np
 
 from course_utils import augmentation as aug
 from course_utils import spectrogram_augmentation as spec
+from course_utils.explorer_state import check_extra_int, check_extra_keys, format_value
 from course_utils.widgets import Explorer, checkbox, dropdown, register, slider
 
 SR = 22050
@@ -114,6 +115,26 @@ class _RandomDrawExplorer(Explorer):
 
     def _new_draw(self):
         self.draw += 1
+
+    # the draw seeds every random choice, so a code carries it (a recording it cannot: another explorer's menu
+    # lacks it, and its code is refused there)
+    def state_extras(self):
+        return {"draw": self.draw}
+
+    def check_extras(self, extras, values):
+        check_extra_keys(self, extras, ("draw",))
+        return {"draw": check_extra_int(extras, "draw", 0, 2**31 - 1)}
+
+    def apply_extras(self, extras):
+        if extras["draw"] != self.draw:
+            self.draw = extras["draw"]
+            self.refresh()
+
+    def _described(self, what: str) -> str:
+        """The start of a description: the sound, the transform and the draw."""
+        sound = self.controls["sound"].value
+        return (f"{what} of {sound}, {format_value(self.controls['transform'], self.controls['transform'].value)}"
+                f" (random draw #{self.draw})")
 
     def background_key(self):
         # the time axis and colour scale belong to the sound: each sound keeps its own background
@@ -224,7 +245,16 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
         self._draw_wave("after", out, duration)
         self._draw_spec("after", S_out if transform == "pitch" else _log_mel(out), duration)
         self.set_readout(text)
+        setting = {"shift": f"shift {shift_ms:+.0f} ms, rollover {'on' if rollover else 'off'}",
+                   "pitch": f"{semitones:+.1f} semitones", "noise": f"SNR {snr_db:.0f} dB",
+                   "pipeline": f"p = {p:.1f}, applied: {applied if transform == 'pipeline' else ''}"}[transform]
+        peak = float(np.max(np.abs(out))) if len(out) else 0.0
+        self._summary = f"{setting}; the result peaks at {peak:.2f} and lasts {len(out) / SR:.2f} s"
         self.players["after"].set(out, SR, label=label)
+
+    def describe(self):
+        return (self._described("Waveform (top) and log-mel spectrogram (bottom), before (left) and after (right)")
+                + f": {self._summary}.")
 
     def add_sound(self, y, sr: int, name: str = "your recording") -> str:
         """Add a sound to the menu and show it, e.g. your own take from a :class:`~course_utils.recorder.Recorder`.
@@ -401,3 +431,8 @@ class SpectrogramAugmentationExplorer(_RandomDrawExplorer):
                 text += (f", {100 * (fill_db - low) / (high - low):.0f}% of the way from the floor to the loudest "
                          f"cell: the masks look like steady sound, not like a gap.")
         self.set_readout(text)
+        self._summary = (f"{changed:.0%} of the {n_bins} × {n_frames} cells changed, values after {out_low:.1f} to "
+                         f"{out_high:.1f} dB (before {low:.1f} to {high:.1f} dB)")
+
+    def describe(self):
+        return self._described("Log-mel spectrogram before (left) and after (right)") + f": {self._summary}."

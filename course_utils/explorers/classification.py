@@ -10,6 +10,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
+from course_utils.explorer_state import check_extra_int, check_extra_keys, values_text
 from course_utils.widgets import Explorer, dropdown, log_slider, register, selection_slider, slider
 
 #: What the representation menu offers: label -> FeatureParams overrides.
@@ -64,7 +65,10 @@ class TrainingPanel(Explorer):
         self.add_button("Train", self.train, busy="Training… (the curves update after every epoch)", icon="play")
         parts = list(self.widget.children)
         parts.insert(parts.index(self._button_box) + 1, widgets.HBox([self.progress, self.epoch_readout]))
-        self.widget = widgets.VBox([*parts, self.table])
+        box = widgets.VBox([*parts, self.table])
+        for name in self.widget._dom_classes:  # course-explorer(-training_panel): how pages and tests find it
+            box.add_class(name)
+        self.widget = box
 
     def make_controls(self):
         return {
@@ -97,10 +101,32 @@ class TrainingPanel(Explorer):
             f"Adam with learning rate {learning_rate:.3g}; {epochs} epochs of batches of {batch_size} examples. "
             f"Split: {html.escape(self._split_text())}. <i>Press Train to run it.</i>")
 
+    # a code carries the seed of the runs (a trained run itself cannot travel in a code: press Train)
+    def state_extras(self):
+        return {"seed": self.seed}
+
+    def check_extras(self, extras, values):
+        check_extra_keys(self, extras, ("seed",))
+        return {"seed": check_extra_int(extras, "seed", 0, 2**32 - 1)}
+
+    def apply_extras(self, extras):
+        if extras["seed"] != self.seed:
+            self.seed = extras["seed"]
+            self.refresh()  # the readout, the description and the code box name the seed
+
+    def describe(self):
+        caption = self.caption.get_text()
+        if caption == "no run yet":
+            shown = "Empty loss and accuracy panels: no run yet (press Train)"
+        else:
+            shown = f"Training and validation loss (left) and accuracy (right) per epoch, {caption}"
+        return f"Training panel: {shown}. Next run: {values_text(self)}, seed {self.seed}."
+
     def _render(self) -> None:
         if self._figure_changed or not self.image.value:
             super()._render()
             self._figure_changed = False
+            self.image.tooltip = self.describe()  # while training, every epoch's picture comes from here
 
     def _split_text(self) -> str:
         if self._split == "official":

@@ -56,3 +56,10 @@ class ToneExplorer(Explorer):
             f"so {self.window_ms / period_ms:.1f} periods fit into the 20 ms shown; peak amplitude {amplitude:.2f}."
         )
         self.players["tone"].set(y, self.sr, label=f"{frequency:.0f} Hz tone")
+
+    def describe(self):
+        frequency, amplitude = self.controls["frequency"].value, self.controls["amplitude"].value
+        periods = self.window_ms * frequency / 1000
+        return (f"Waveform (first 20 ms, {periods:.1f} periods) and magnitude spectrum of a {frequency:.0f} Hz sine "
+                f"tone of amplitude {amplitude:.2f}: the waveform swings between ±{amplitude:.2f}, the spectrum "
+                f"has one peak at {frequency:.0f} Hz.")

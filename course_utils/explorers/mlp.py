@@ -53,6 +53,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from course_utils.explorer_state import StateError, check_extra_int, check_extra_keys, values_text
 from course_utils.loss_surfaces import SURFACES, gradient_descent, line_fit_hessian
 from course_utils.mlp import HIDDEN_ACTIVATIONS, MLP, TrainingRun, layer_sizes_for
 from course_utils.playground_data import AUDIO_DIGITS, AUDIO_MFCCS, make_split
@@ -401,6 +402,39 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
             self.show_keras_code()
         self._draw(v)
 
+    # ---- codes and descriptions: the picture depends on the settings and the epoch (see the module docstring)
+    def state_extras(self):
+        return {"epoch": self.run.epoch}
+
+    def check_extras(self, extras, values):
+        check_extra_keys(self, extras, ("epoch",))
+        return {"epoch": check_extra_int(extras, "epoch", 0, values["epochs"])}
+
+    def restore(self, code):
+        self._paused = True  # the code's epoch is where the run stays: no animation on from there
+        with self._setting_play():
+            self.play.playing = False
+        super().restore(code)
+
+    def apply_extras(self, extras):
+        if extras["epoch"] != self.run.epoch:
+            self.train_to(extras["epoch"])
+
+    def describe(self):
+        v, history = self.values(), self.net.history
+        if history.diverged:
+            where = f"training diverged at epoch {history.diverged_epoch}"
+        elif history.epochs:
+            where = (f"epoch {history.epochs}: training loss {history.train_loss[-1]:.3f}, test loss "
+                     f"{history.test_loss[-1]:.3f}, test accuracy {100 * history.test_accuracy[-1]:.0f}%")
+        else:
+            where = "epoch 0, the untrained network"
+        layers = " → ".join(map(str, self.net.layer_sizes))
+        return (f"MLP playground: decision map (probability of class 1 over the plane, training and test points) and "
+                f"loss curves of a {layers} network ({v['activation']}) on the "
+                f"{_DATASET_LABELS[v['dataset']]} data, {where}. Settings: "
+                f"{values_text(self, [n for n in self.controls if n not in ('dataset', 'activation')])}.")
+
     def _set_epoch_label(self) -> None:
         run, budget = self.run, self.controls["epochs"].value
         if run.diverged:
@@ -551,6 +585,36 @@ class GradientDescentExplorer(_CachedBackground, Explorer):
     def background_key(self):
         return super().background_key() + (self._surface_name,)  # the visible contour set
 
+    # ---- codes and descriptions: the start sliders take the range of the surface shown
+    def state_limits(self):
+        limits = super().state_limits()
+        for i, key in enumerate(("start_0", "start_1")):
+            lows, highs = zip(*(surface.extent[2 * i: 2 * i + 2] for surface in SURFACES.values()))
+            limits[key] = {"min": float(min(lows)), "max": float(max(highs)), "kind": "number"}
+        return limits
+
+    def check_extras(self, extras, values):
+        s = SURFACES[values["surface"]]
+        for i, key in enumerate(("start_0", "start_1")):
+            low, high = s.extent[2 * i: 2 * i + 2]
+            if not low <= values[key] <= high:
+                raise StateError(f"the code sets {key} to {values[key]:g}, outside the range {low:g} to {high:g} of "
+                                 f"the surface {values['surface']!r}")
+        return super().check_extras(extras, values)
+
+    def restore(self, code):
+        values, _ = self._decode(code)
+        self.controls["surface"].value = values["surface"]  # first the surface: the start sliders take its range
+        super().restore(code)
+
+    def describe(self):
+        v = self.values()
+        return (f"Gradient descent on the {v['surface']} surface: contour map with the path of {self._n_taken} steps "
+                f"from ({v['start_0']:.2f}, {v['start_1']:.2f}) with learning rate {v['learning_rate']:.3g} to "
+                f"({self._theta[0]:.3f}, {self._theta[1]:.3f}), loss {self._final_loss:.4g}"
+                + (" (diverged: the run stopped)" if self._diverged else "")
+                + "; right: the distance to the lowest loss per step, on a log scale.")
+
     def update(self, surface, learning_rate, n_steps, start_0, start_1):
         s = SURFACES[surface]
         if surface != self._surface_name:
@@ -592,6 +656,8 @@ class GradientDescentExplorer(_CachedBackground, Explorer):
         else:
             self.warning.set_text("")
         theta = path.thetas[-1]
+        self._theta, self._n_taken, self._final_loss = theta, len(path.losses) - 1, float(path.losses[-1])
+        self._diverged = bool(path.diverged)
         extra = ""
         if surface.startswith("line fit"):
             limit = 2 / np.linalg.eigvalsh(line_fit_hessian()).max()

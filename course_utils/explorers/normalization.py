@@ -232,6 +232,14 @@ class NormalizationExplorer(Explorer):
         self.ax_stats.set_ylim(ymin - pad, ymax + pad)
 
         self._readout(method, scope, eps, click, stats, after, outside, len(changed))
+        self._said = (f"{n_patches} spectrogram patches before and after {name} normalization with statistics per "
+                      f"{_SCOPE_SHORT[scope]}" + (f", ϵ = {eps:.0e}" if method == "zscore" else "")
+                      + (f", a click of amplitude {click:.2f} in {len(changed)} of them" if click > 0 else ", no click")
+                      + f"; histograms of the values before and after ({outside:.1f}% outside {lo:g} … {hi:g}) "
+                        "and the statistics used")
+
+    def describe(self):
+        return f"Normalization: {self._said}."
         self.players["recording with the click"].set(y_click, self.test.sr,
                                                      label=f"recording with the click (amplitude {click:.2f})")
 

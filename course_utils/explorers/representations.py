@@ -24,6 +24,7 @@ from course_utils.representations import (
     overlap_percent,
     samples_to_ms,
 )
+from course_utils.explorer_state import format_value
 from course_utils.widgets import Explorer, checkbox, dropdown, register, selection_slider, slider
 
 SR = 22050
@@ -360,6 +361,15 @@ class FramingExplorer(Explorer):
         )
         self.players["selected frame"].set(
             np.asarray(frames[selected]), SR, label=f"frame {selected} ({block_ms:.0f} ms)")
+        self._said = (f"block size {block_size} samples ({block_ms:.1f} ms), hop {hop_size} samples "
+                      f"({overlap_percent(block_size, hop_size):.0f}% overlap): {count} frames, frame {selected} "
+                      f"selected; the frame tensor X is {count} × {block_size}; {_n(tail, 'sample')} at the end "
+                      "are in no frame")
+
+    def describe(self):
+        signal = format_value(self.controls["signal"], self.controls["signal"].value)
+        return (f"Framing of the {signal} clip: the whole clip (top), a zoom with the frames as bars (bottom) and "
+                f"the frame tensor as an image (right); {self._said}.")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -472,6 +482,14 @@ class SpectrogramExplorer(Explorer):
             f"frequency resolution sr / W_f = <b>{df:.1f} Hz per bin</b>; time resolution: block {block_ms:.1f} ms, "
             f"hop {hop_ms:.1f} ms per frame" + warning
         )
+        self._said = (f"block size {block_size}, hop {hop_size} ({count} frames, {df:.1f} Hz per bin): linear "
+                      f"spectrogram {power.shape[0]} bins" + (" up to 5 kHz" if linear_fmax else "")
+                      + f" (left), log-mel with {n_mels} bands (top right)"
+                      + (f", {empty} of them empty" if empty else "") + f", {n_mfcc} MFCCs (bottom right)")
+
+    def describe(self):
+        signal = format_value(self.controls["signal"], self.controls["signal"].value)
+        return f"Spectrograms of the {signal} clip, {self._said}."
 
 
 # --------------------------------------------------------------------------------------------------
@@ -599,3 +617,10 @@ class PatchExplorer(Explorer):
                     "between two patches are skipped; ")
             + f"{_n(count_frames - used, 'frame')} at the end in no patch"
         )
+        self._said = (f"log-mel spectrogram of {self.n_mels} bands × {count_frames} frames (hop {hop_size}) cut into "
+                      f"{count} patch{'' if count == 1 else 'es'} of {patch_length} frames every {patch_hop} frames, "
+                      f"outlined on top; below, the first {min(count, self.n_shown)} patches as small images")
+
+    def describe(self):
+        signal = format_value(self.controls["signal"], self.controls["signal"].value)
+        return f"Patches of the {signal} clip: {self._said}."
