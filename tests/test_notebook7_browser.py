@@ -26,7 +26,7 @@ import jupyter_fronts as jf  # noqa: E402
 NOTEBOOKS = sorted(p.name for p in jb.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def notebook7(tmp_path_factory):
     """A Jupyter Notebook 7 server on copies of every notebook."""
     try:
@@ -42,7 +42,7 @@ def notebook7(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
     from playwright.sync_api import sync_playwright
 

@@ -31,7 +31,7 @@ RENDER_TIMEOUT = 900  # s: notebook 06 trains several networks before Voilà sho
 WIDGET_TIMEOUT = 120  # s: from the rendered page to every explorer's picture drawn
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def voila(tmp_path_factory):
     """A Voilà server on copies of every notebook, as ``make present`` starts it, with ``COURSE_FAST=1``."""
     try:
@@ -47,7 +47,7 @@ def voila(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
     """Chromium with a fake microphone that plays a 440 Hz tone (for the recorder) and grants it."""
     from playwright.sync_api import sync_playwright
