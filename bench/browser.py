@@ -3,7 +3,8 @@
     make bench-browser                  # or: .venv/bin/python bench/browser.py [00 01 ...] [--moves 8] [--json FILE]
 
 JupyterLab (127.0.0.1, token, copies of the notebooks) and Debian's Chromium are started as in the browser
-test (``tools/jupyter_browser.py``). Each notebook in turn is opened, run with Run All Cells and checked for
+test (``tools/jupyter_browser.py``), but with JupyterLab's default windowing of notebooks (the one students
+have; ``--windowing`` picks another). Each notebook in turn is opened, run with Run All Cells and checked for
 tracebacks; then, for every slider and drop-down of every explorer in the page:
 
 * **key presses**: ``--moves`` arrow keys on the slider handle (up, then down) or the menu (next option);
@@ -11,6 +12,10 @@ tracebacks; then, for every slider and drop-down of every explorer in the page:
   decoded (a MutationObserver sees the new src, then ``img.decode()``), page and kernel agreeing again
   before the next key. Beside it, the kernel's share: the median ``update + render`` ms of the explorer's
   ``timings`` for that control during those moves (read through a second client of the notebook's kernel).
+* **profile** (``--profile DIR``): the key presses of each control are recorded in a Chromium performance trace
+  (``devtools.timeline``); the report then gives, per picture, the CPU time of the page's main thread split by
+  what it did (script, style, layout, paint, image decoding, ...) and of Chromium's other threads (compositor,
+  raster, GPU/viz, browser): on a 2-core machine all of it competes with the kernel for the second core.
 * **drag**: the mouse presses the handle and moves it back and forth over the track for ``--drag-seconds``
   (a move every ~16 ms); pictures decoded while the button is down per second, the time from mouse-up to
   the last picture ("settle") and whether page and kernel then agree on the value and the picture ("final").
@@ -180,6 +185,77 @@ def key_moves(page, explorer: jb.PageExplorer, name: str, kind: str, control, *,
     return {"ms": latencies, "note": note}
 
 
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel", "v8.execute"]
+
+# What the page's main thread did, by trace event name (self time: an event's time less that of the events in it).
+_KINDS = {
+    "script": ("FunctionCall", "EvaluateScript", "EventDispatch", "TimerFire", "FireAnimationFrame", "RunMicrotasks",
+               "v8.run", "v8.callFunction", "v8.compile", "V8.Execute", "XHRReadyStateChange", "XHRLoad",
+               "FireIdleCallback", "v8.compileModule", "v8.evaluateModule"),
+    "gc": ("MinorGC", "MajorGC", "V8.GCScavenger", "V8.GCFinalizeMC", "V8.GCIncrementalMarking",
+           "BlinkGC.AtomicPhase", "ThreadState::performIdleLazySweep", "CppGC.IncrementalSweep"),
+    "style": ("UpdateLayoutTree", "RecalculateStyles", "ParseAuthorStyleSheet", "InvalidateLayout",
+              "ScheduleStyleRecalculation"),
+    "layout": ("Layout", "HitTest", "IntersectionObserverController::computeIntersections", "ResizeObserver"),
+    "paint": ("PrePaint", "Paint", "Layerize", "UpdateLayer", "PaintImage", "CompositeLayers", "Commit",
+              "UpdateLayerTree", "PaintSetup", "RasterTask"),
+    "image decode": ("Decode Image", "ImageDecodeTask", "Decode LazyPixelRef", "Draw LazyPixelRef",
+                     "Resize Image"),
+}
+_KIND_OF = {name: kind for kind, names in _KINDS.items() for name in names}
+# Chromium's threads by name, in groups: the page's main thread, its helpers (compositor, raster, decoding),
+# the GPU/viz process (software compositing of the window) and the browser process.
+_THREAD_GROUPS = (("page main", ("CrRendererMain",)),
+                  ("page compositor", ("Compositor",)),
+                  ("raster + decode", ("CompositorTileWorker", "ThreadPoolForegroundWorker", "ThreadPoolBackgroundWorker")),
+                  ("gpu/viz", ("CrGpuMain", "VizCompositorThread")),
+                  ("browser", ("CrBrowserMain", "Chrome_IOThread", "Chrome_ChildIOThread")))
+
+
+def summarize_trace(trace: bytes, pictures: int) -> dict:
+    """Per picture, ms of CPU time per Chromium thread group and, for the page's main thread, ms of wall time
+    per kind of work (see ``_KINDS``; "other": tasks' time outside any named event). ``pictures`` divides."""
+    events = json.loads(trace)
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events
+             if e.get("ph") == "M" and e.get("name") == "thread_name"}
+    by_thread: dict = {}
+    for e in events:
+        if e.get("ph") == "X" and "dur" in e:
+            by_thread.setdefault((e["pid"], e["tid"]), []).append(e)
+    groups = {group: 0.0 for group, _ in _THREAD_GROUPS}
+    kinds = {kind: 0.0 for kind in (*_KINDS, "other")}
+    for thread, items in by_thread.items():
+        name = names.get(thread, "")
+        group = next((g for g, prefixes in _THREAD_GROUPS if any(name.startswith(p) for p in prefixes)), None)
+        items.sort(key=lambda e: (e["ts"], -e["dur"]))
+        stack: list = []  # [end, event, children's time]
+        for e in items:
+            while stack and e["ts"] >= stack[-1][0]:
+                _close(stack.pop(), kinds, stack, name)
+            if not stack and group is not None:  # a top-level task: its CPU time (thread time when traced)
+                groups[group] += e.get("tdur", e["dur"]) / 1000
+            stack.append([e["ts"] + e["dur"], e, 0.0])
+        while stack:
+            _close(stack.pop(), kinds, stack, name)
+    n = max(pictures, 1)
+    return {"pictures": pictures, "threads_ms": {g: v / n for g, v in groups.items()},
+            "main_ms": {k: v / n for k, v in kinds.items()}}
+
+
+def _close(entry, kinds, stack, thread_name) -> None:
+    end, event, inner = entry
+    if stack:
+        stack[-1][2] += event["dur"]
+    if thread_name.startswith("CrRendererMain"):
+        kind = _KIND_OF.get(event["name"], "other" if not stack else None)
+        if kind is None:  # an unnamed event inside another: its time belongs to the enclosing one
+            if stack:
+                stack[-1][2] -= event["dur"] - inner
+            return
+        kinds[kind] += max(event["dur"] - inner, 0) / 1000
+
+
 def drag_measure(page, explorer: jb.PageExplorer, name: str, control, *, seconds: float) -> dict:
     """Drag one slider back and forth for ``seconds``: pictures per second while dragging, settle, final."""
     pictures, index = explorer.pictures, explorer.picture_index
@@ -249,10 +325,20 @@ def measure_notebook(browser, lab: jb.JupyterLab, notebook: str, args) -> dict:
                     control.locator(".noUi-target:not([disabled])").first.wait_for(timeout=60_000)
                     explorer.wait_settled(name, control)
                 explorer.state(name, clear=True)
+                if args.profile:
+                    browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
                 keys = key_moves(page, explorer, name, kind, control, moves=args.moves)
-                kernel_ms = explorer.state(name, clear=True)["ms"]
+                profile = None
+                if args.profile:
+                    trace = browser.stop_tracing()
+                    args.profile.mkdir(parents=True, exist_ok=True)
+                    (args.profile / f"{Path(notebook).stem}-{explorer.index}-{explorer.name}-{name}.json").write_bytes(trace)
+                    profile = summarize_trace(trace, len(keys["ms"]))
+                in_kernel = explorer.state(name, clear=True)
+                kernel_ms = in_kernel["ms"]
                 row = {"control": name, "kind": kind, "browser_ms": keys["ms"], "kernel_ms": kernel_ms,
-                       "note": keys["note"]}
+                       "kernel_cpu_ms": in_kernel.get("cpu_ms", []),
+                       "note": keys["note"], "profile": profile}
                 if kind == "slider" and keys["ms"] and args.drag_seconds > 0:
                     row["drag"] = drag_measure(page, explorer, name, control, seconds=args.drag_seconds)
                 row["error"] = explorer.state(name)["error"]
@@ -281,6 +367,14 @@ def _fmt(value, width=7, digits=0):
     return f"{'-':>{width}}" if value is None else f"{value:{width}.{digits}f}"
 
 
+def _profile_line(profile: dict) -> str:
+    threads, main = profile["threads_ms"], profile["main_ms"]
+    kinds = ", ".join(f"{kind} {ms:.0f}" for kind, ms in main.items() if ms >= 0.5)
+    others = ", ".join(f"{group} {ms:.0f}" for group, ms in threads.items() if group != "page main")
+    return (f"Chromium CPU ms per picture: page main {threads['page main']:.0f} ({kinds}); {others}"
+            f"  [{profile['pictures']} pictures]")
+
+
 def report(results: list[dict]) -> None:
     floors = [ms for r in results if r["floor"] for ms in r["floor"]["browser_ms"]]
     floor_p50, floor_p95 = _percentiles(floors)
@@ -294,18 +388,21 @@ def report(results: list[dict]) -> None:
     print(f"targets: browser p50 <= floor p50 + {TARGET_OVER_FLOOR_MS:.0f} ms, p95 <= {TARGET_P95_MS:.0f} ms, "
           f"kernel p50 <= {TARGET_KERNEL_MS:.0f} ms, drag >= {TARGET_DRAG_DEFAULT:.0f} pictures/s "
           f"(playground >= {TARGET_DRAG_PER_S['playground']:.0f}); misses are marked, nothing fails")
-    header = (f"  {'explorer.control':<40} {'kind':<8} {'p50':>7} {'p95':>7} {'kernel':>7} {'drag/s':>7} "
+    header = (f"  {'explorer.control':<40} {'kind':<8} {'p50':>7} {'p95':>7} {'kernel':>7} {'k cpu':>7} {'drag/s':>7} "
               f"{'vals/s':>7} {'moves/s':>7} {'settle':>7} {'final':>5}  flags")
     for result in results:
         floor = result["floor"]
         local_floor = _percentiles(floor["browser_ms"])[0] if floor else None
         print(f"\n{result['notebook']}  (ran in {result.get('run_s', 0):.0f} s; this page's floor p50 "
-              f"{_fmt(local_floor, 0)} ms; browser and kernel in ms, drag: pictures/s while the button is down, values/s the page's slider took and mouse moves/s sent, settle: ms from mouse-up to the last picture)")
+              f"{_fmt(local_floor, 0)} ms; browser and kernel in ms (k cpu: the CPU time of the kernel's thread for it), drag: pictures/s while the button is down, values/s the page's slider took and mouse moves/s sent, settle: ms from mouse-up to the last picture)")
         for text in result.get("tracebacks", []):
             print("  ! Traceback in the outputs:", text.strip().splitlines()[-1])
         if result.get("run", {}).get("todo"):
             print(f"  ! {result['run']['todo']} cells did not run")
         print(header)
+        if floor and floor.get("profile"):
+            print(f"  {'floor':<40} {'slider':<8} {_fmt(local_floor)}")
+            print("      " + _profile_line(floor["profile"]))
         for entry in result["explorers"]:
             if entry.get("animation"):
                 rate = entry["animation"]["pictures_per_s"]
@@ -342,11 +439,14 @@ def report(results: list[dict]) -> None:
                 if row.get("error"):
                     flags.append(f"error: {row['error']}")
                 final = "-" if not drag else ("ok" if drag["final_ok"] else "NO")
-                print(f"  {label:<40} {row['kind']:<8} {_fmt(p50)} {_fmt(p95)} {_fmt(kernel50)} "
+                cpu50 = _percentiles(row.get("kernel_cpu_ms") or [])[0]
+                print(f"  {label:<40} {row['kind']:<8} {_fmt(p50)} {_fmt(p95)} {_fmt(kernel50)} {_fmt(cpu50)} "
                       f"{_fmt(drag.get('pictures_per_s'), 7, 1)} {_fmt(drag.get('values_per_s'), 7, 1)} "
                       f"{_fmt(drag.get('mouse_moves_per_s'), 7, 1)} "
                       f"{_fmt(drag.get('settle_ms'))} {final:>5}  "
                       + ("<-- " + "; ".join(flags) if flags else ""))
+                if row.get("profile"):
+                    print("      " + _profile_line(row["profile"]))
 
 
 def main() -> None:
@@ -355,6 +455,11 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=8, help="key presses per control (default 8)")
     parser.add_argument("--drag-seconds", type=float, default=2.0, help="length of each drag (default 2; 0: no drags)")
     parser.add_argument("--run-timeout", type=float, default=1800, help="seconds for Run All Cells (default 1800)")
+    parser.add_argument("--windowing", default=None, choices=["none", "full", "defer", "contentVisibility"],
+                        help="JupyterLab's notebook windowingMode (default: JupyterLab's own, as students have it)")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="trace Chromium during the key presses: its CPU time per picture, by thread and kind of "
+                             "work; the traces are kept in DIR (open them in Chromium's DevTools, Performance tab)")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args()
 
@@ -368,7 +473,8 @@ def main() -> None:
     results = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp, \
-            jb.JupyterLab(Path(tmp), chosen, extra_cells={name: [FLOOR_CELL] for name in chosen}) as lab, \
+            jb.JupyterLab(Path(tmp), chosen, extra_cells={name: [FLOOR_CELL] for name in chosen},
+                          windowing=args.windowing) as lab, \
             sync_playwright() as playwright:
         browser = jb.launch_chromium(playwright)
         try:

@@ -102,10 +102,11 @@ class NeuronExplorer(Explorer):
         fig.set_layout_engine("none")
 
     def dynamic_artists(self):
-        # The colour bar follows the output range on every change, so its axes (a few tick labels) is redrawn
-        # as one artist; so is the y axis of the right panel, whose limits follow the activation. Nothing else
+        # The colour bar follows the output range on every change: only its axis (a few tick labels) is redrawn,
+        # since its colours, the colour map from bottom to top, are the same pixels for any range (they stay in
+        # the background); so is the y axis of the right panel, whose limits follow the activation. Nothing else
         # ever changes, so no change needs a full redraw.
-        return [self.plane_image, self.zero_line, *self.ax_plane.spines.values(), self.arrow, self.colorbar.ax,
+        return [self.plane_image, self.zero_line, *self.ax_plane.spines.values(), self.arrow, self.colorbar.ax.yaxis,
                 self.span, self.ax_f.yaxis, *self.f_axes_lines, self.f_line, self.f_legend]
 
     def update(self, w1, w2, bias, activation):
