@@ -659,22 +659,25 @@ class Explorer:
                 self._trigger = None
 
     def _page_widgets(self) -> list:
-        """Every widget of the explorer that a refresh may change (controls, picture, texts, players, code box)."""
-        found = [*self.controls.values(), self.image, self.readout, self.status, self.state_box.current]
+        """Every widget of the explorer that a refresh may change: controls, players, code box, texts, picture last."""
+        found = [*self.controls.values()]
         for player in self.players.values():
             found += [player.caption, player.audio]
-        return found
+        return found + [self.state_box.current, self.status, self.readout, self.image]
 
     def refresh(self) -> None:
         """Recompute, update the figure and render it (what every control change triggers).
 
         Whatever the refresh changes reaches the page at its end, together (``hold_sync`` on every widget):
         a text or a player sent halfway would make the browser lay out and paint the page while the kernel
-        is still drawing, and on a 2-core machine the two then share a core (measured with ``bench/browser.py``:
-        the kernel's wall time was about 1.5 times its CPU time).
+        is still drawing, and on a 2-core machine the two then share a core (``bench/browser.py``: the kernel's
+        wall time was about 1.5 times its CPU time). The picture goes first. Measured in notebook 04, two runs
+        each way alternating: the median from key press to picture over the page's floor fell from 39 to 35 ms
+        (neuron), 33 to 24 (activations) and 26 to 19 (losses); softmax stayed at 18.
         """
         start, cpu_start = time.perf_counter(), time.thread_time()
         with ExitStack() as held:
+            # held last, sent first: the picture reaches the page before the texts (an ExitStack unwinds backwards)
             for widget in self._page_widgets():
                 held.enter_context(widget.hold_sync())
             updated = self._refresh()
