@@ -6,6 +6,7 @@ import wave
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 from PIL import Image
 
@@ -400,3 +401,38 @@ def test_dynamic_axes_drawn_without_their_label_passes_give_matplotlib_s_pixels(
     explorer.request_full_draw()
     explorer.refresh()
     assert np.array_equal(short, np.asarray(Image.open(io.BytesIO(explorer.snapshot()))))
+
+
+@pytest.mark.parametrize("shape", [(12, 30), (400, 700)])  # drawn larger than the data, and smaller
+@pytest.mark.parametrize("origin", ["upper", "lower"])
+def test_show_colours_gives_matplotlib_s_pixels(shape, origin):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    values = np.random.default_rng(1).normal(size=shape)
+    values[2, 3] = np.nan  # a bad value keeps the colour map's "bad" colour
+
+    def draw(colour_first):
+        fig = Figure(figsize=(4, 3), dpi=90)
+        canvas = FigureCanvasAgg(fig)
+        image = fig.subplots().imshow(np.zeros((2, 2)), aspect="auto", origin=origin, interpolation="nearest",
+                                      cmap="magma")
+        if colour_first:
+            cw.show_colours(image, values, -2.0, 1.5)
+            assert image.values is values or np.array_equal(image.values, values, equal_nan=True)
+        else:
+            image.set_data(values)
+            image.set_clim(-2.0, 1.5)
+        image.set_extent((0, 5, -0.5, shape[0] - 0.5))
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    assert np.array_equal(draw(True), draw(False))
+
+
+def test_show_colours_refuses_what_it_cannot_draw_alike():
+    image = Figure().subplots().imshow(np.zeros((2, 2)), interpolation="bilinear")
+    with pytest.raises(ValueError, match="interpolation='nearest'"):
+        cw.show_colours(image, np.zeros((3, 3)), 0, 1)
+    image.set_interpolation("nearest")
+    with pytest.raises(ValueError, match=r"shape \(rows, columns\)"):
+        cw.show_colours(image, np.zeros(3), 0, 1)

@@ -14,7 +14,7 @@ from course_utils.activations import (
     ACTIVATIONS, EPSILON, LOSSES, SELU_ALPHA, SELU_LAMBDA, deep_stack_statistics, neuron, softmax,
 )
 from course_utils.explorer_state import format_value
-from course_utils.widgets import Explorer, checkbox, dropdown, log_slider, register, slider
+from course_utils.widgets import Explorer, checkbox, dropdown, log_slider, register, show_colours, slider
 
 _ACTIVATION_OPTIONS = [("ReLU", "relu"), ("SELU", "selu"), ("sigmoid", "sigmoid"), ("tanh", "tanh"),
                        ("linear", "linear")]
@@ -112,14 +112,13 @@ class NeuronExplorer(Explorer):
     def update(self, w1, w2, bias, activation):
         w = np.array([w1, w2])
         a = neuron(self.inputs, w, bias, activation).reshape(self.n_grid, self.n_grid)
-        self.plane_image.set_data(a)
         if activation in _BOUNDED:  # the whole output range: a nearly constant output looks nearly constant
             lo, hi = _BOUNDED[activation]
         else:
             lo, hi = float(a.min()), float(a.max())
             if hi - lo < 1e-9:  # a constant output (all weights 0, or a dead ReLU): keep a visible scale
                 lo, hi = lo - 0.5, hi + 0.5
-        self.plane_image.set_clim(lo, hi)
+        show_colours(self.plane_image, a, lo, hi)
         # the line z = 0: w1 x1 + w2 x2 + b = 0
         t = np.linspace(-2 * self.extent, 2 * self.extent, 2)
         norm = np.hypot(w1, w2)

@@ -25,7 +25,7 @@ from course_utils.representations import (
     samples_to_ms,
 )
 from course_utils.explorer_state import format_value
-from course_utils.widgets import Explorer, checkbox, dropdown, register, selection_slider, slider
+from course_utils.widgets import Explorer, checkbox, dropdown, register, selection_slider, show_colours, slider
 
 SR = 22050
 DURATION = 5.0
@@ -338,11 +338,10 @@ class FramingExplorer(Explorer):
             fontsize="small")  # short: it has to fit the panel in presentation mode too
 
         shown, row_step, group = _shrink_frames(frames)
-        self.tensor_image.set_data(shown)
+        show_colours(self.tensor_image, shown, -self._peak, self._peak)
         # rows are frames, placed at their start times: the axis stays the same for every hop
         self.tensor_image.set_extent((-0.5, shown.shape[1] * group - 0.5, shown.shape[0] * row_step * hop_size / SR, 0))
         self.ax_tensor.set_ylim(DURATION, 0)
-        self.tensor_image.set_clim(-self._peak, self._peak)
         self.tensor_marker.set_ydata([(selected + 0.5) * hop_size / SR] * 2)
         drawn = ([f"1 in {row_step} frames"] if row_step > 1 else []) + ([f"{group}-sample peaks"] if group > 1 else [])
         self.ax_tensor.set_title(f"frame tensor X: {count} × {block_size}"
@@ -439,10 +438,9 @@ class SpectrogramExplorer(Explorer):
 
         top_bin = power.shape[0] if not linear_fmax else int(np.ceil(5000 / frequency_resolution(SR, block_size))) + 1
         lin_db = _power_db(signal, block_size, hop_size)[:top_bin]
-        self.lin_image.set_data(_pool_max(lin_db))
+        show_colours(self.lin_image, _pool_max(lin_db), lin_db.max() - 80, lin_db.max())
         df = frequency_resolution(SR, block_size)
         self.lin_image.set_extent((0, t_end, -df / 2, (top_bin - 0.5) * df))
-        self.lin_image.set_clim(lin_db.max() - 80, lin_db.max())
         self.ax_lin.set_ylim(0, 5000 if linear_fmax else SR / 2)
         # fixed limits (set_extent would otherwise move them): the clip is 5 s whatever the block and hop
         self.ax_lin.set_xlim(0, DURATION)
@@ -451,20 +449,18 @@ class SpectrogramExplorer(Explorer):
         self.ax_mfcc.set_ylim(-0.5, n_mfcc - 0.5)
         self.ax_lin.set_title(f"|STFT|² (dB): {power.shape[0]} bins × {count} frames", fontsize="small")
 
-        self.mel_image.set_data(_pool_max(mel_db))
+        show_colours(self.mel_image, _pool_max(mel_db), mel_db.max() - 80, mel_db.max())
         # bands are equally spaced on the mel scale: drawn on a mel axis labelled in Hz, the axis stays the
         # same for any number of bands (only the image changes)
         step = self._mel_top / (n_mels + 1)
         self.mel_image.set_extent((0, t_end, step / 2, self._mel_top - step / 2))
-        self.mel_image.set_clim(mel_db.max() - 80, mel_db.max())
         empty = int(np.sum(~np.any(_mel_basis(block_size, n_mels) > 0, axis=1)))
         self.ax_mel.set_title(f"log-mel: {n_mels} bands × {count} frames", fontsize="small")
 
         # coefficient 0 (log energy) is far larger than the rest: scale every coefficient for display only
         shown = (features - features.mean(axis=0)) / np.maximum(features.std(axis=0), 1e-6)
-        self.mfcc_image.set_data(_thin(shown.T, 400, 600))
+        show_colours(self.mfcc_image, _thin(shown.T, 400, 600), -3, 3)
         self.mfcc_image.set_extent((0, t_end, -0.5, n_mfcc - 0.5))
-        self.mfcc_image.set_clim(-3, 3)
         self.ax_mfcc.set_yticks(sorted({0, n_mfcc - 1}))  # the first and last coefficient (a dynamic axis)
         self.ax_mfcc.set_title(f"MFCCs X ∈ R^({count} × {n_mfcc}), transposed", fontsize="small")
 
