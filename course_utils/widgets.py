@@ -356,6 +356,16 @@ def show_colours(image, values, vmin: float, vmax: float) -> None:
     plane in 2.4 instead of 2.6 ms. The image's norm keeps ``vmin`` and ``vmax`` (a colour bar follows them);
     ``image.values`` keeps the numbers.
     """
+    from matplotlib.image import AxesImage
+
+    if not isinstance(image, AxesImage):
+        raise TypeError(f"image must be a matplotlib AxesImage (what imshow returns), got {type(image).__name__}")
+    for name, number in (("vmin", vmin), ("vmax", vmax)):
+        if isinstance(number, (bool, np.bool_)) or not isinstance(number, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(number):
+            raise TypeError(f"{name} must be a finite number, got {number!r}")
+    if not vmin < vmax:
+        raise ValueError(f"vmin must be less than vmax, got vmin={vmin!r}, vmax={vmax!r}")
     if image.get_interpolation() != "nearest":
         raise ValueError(f"show_colours needs an image with interpolation='nearest', got {image.get_interpolation()!r}")
     values = np.asarray(values)

@@ -111,6 +111,7 @@ NOT_WALKED = {
     "sweep_values": "reads an explorer's control: test_widgets.py",
     "register": "a class decorator for explorers: test_widgets.py",
     "png_bytes": "encodes a figure's pixels: test_widgets.py",
+    "show_colours": "draws into an imshow image: its bad inputs are tested in test_widgets.py",
     "pillow_png_bytes": "encodes a figure's pixels: test_widgets.py",
     "decode_audio": "reads file bytes: test_recorder.py",
     "Solution": "a record of the solution registry, built by the package: test_solutions.py",

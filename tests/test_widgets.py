@@ -436,3 +436,12 @@ def test_show_colours_refuses_what_it_cannot_draw_alike():
     image.set_interpolation("nearest")
     with pytest.raises(ValueError, match=r"shape \(rows, columns\)"):
         cw.show_colours(image, np.zeros(3), 0, 1)
+    with pytest.raises(TypeError, match="image must be a matplotlib AxesImage"):
+        cw.show_colours(np.zeros((3, 3)), np.zeros((3, 3)), 0, 1)
+    for bad in (float("nan"), float("inf"), "1", None, True):
+        with pytest.raises(TypeError, match="vmin must be a finite number"):
+            cw.show_colours(image, np.zeros((3, 3)), bad, 1)
+        with pytest.raises(TypeError, match="vmax must be a finite number"):
+            cw.show_colours(image, np.zeros((3, 3)), 0, bad)
+    with pytest.raises(ValueError, match="vmin must be less than vmax"):
+        cw.show_colours(image, np.zeros((3, 3)), 1.0, 1.0)
