@@ -16,8 +16,10 @@ tracebacks; then, for every slider and drop-down of every explorer in the page:
   (``devtools.timeline``); the report then gives, per picture, the CPU time of the page's main thread split by
   what it did (script, style, layout, paint, image decoding, ...) and of Chromium's other threads (compositor,
   raster, GPU/viz, browser): on a 2-core machine all of it competes with the kernel for the second core.
-* **drag**: the mouse presses the handle and moves it back and forth over the track for ``--drag-seconds``
-  (a move every ~16 ms); pictures decoded while the button is down per second, the time from mouse-up to
+* **drag**: the handle is pressed and moved back and forth over the track for ``--drag-seconds``, one
+  track length a second, by a script in the page that sends one pointer move per animation frame, as a
+  mouse does (``--drag-driver playwright``: Playwright's mouse from this process instead, a move every
+  ~16 ms, each waited for; on 2 cores that driver takes CPU a student's mouse does not); pictures decoded while the button is down per second, the time from mouse-up to
   the last picture ("settle") and whether page and kernel then agree on the value and the picture ("final").
 
 The **floor** is measured the same way in the same page: a bare ``ipywidgets.Image`` swapping two
@@ -256,12 +258,20 @@ def _close(entry, kinds, stack, thread_name) -> None:
         kinds[kind] += max(event["dur"] - inner, 0) / 1000
 
 
-def drag_measure(page, explorer: jb.PageExplorer, name: str, control, *, seconds: float) -> dict:
-    """Drag one slider back and forth for ``seconds``: pictures per second while dragging, settle, final."""
+def drag_measure(page, explorer: jb.PageExplorer, name: str, control, *, seconds: float, driver: str = "page") -> dict:
+    """Drag one slider back and forth for ``seconds``: pictures per second while dragging, settle, final.
+
+    ``driver``: ``"page"`` moves the handle from a script in the page, once per animation frame
+    (:func:`tools.jupyter_browser.drag_in_page`, the default: like a student's mouse, it costs the machine no
+    process of its own); ``"playwright"`` sends every move from this process (:func:`tools.jupyter_browser.drag`).
+    """
     pictures, index = explorer.pictures, explorer.picture_index
     values = pictures.watch_values(control)
     count = pictures.count(index)
-    done = jb.drag(page, control, seconds=seconds, sweep_seconds=1.0, interval=0.016)
+    if driver == "page":
+        done = jb.drag_in_page(page, control, seconds=seconds, sweep_seconds=1.0)
+    else:
+        done = jb.drag(page, control, seconds=seconds, sweep_seconds=1.0, interval=0.016)
     settled = explorer.wait_settled(name, control, timeout=60)
     shown = pictures.times(index, count)
     during = [p for p in shown if done["down"] <= p["decoded"] <= done["up"]]
@@ -340,7 +350,8 @@ def measure_notebook(browser, lab: jb.JupyterLab, notebook: str, args) -> dict:
                        "kernel_cpu_ms": in_kernel.get("cpu_ms", []),
                        "note": keys["note"], "profile": profile}
                 if kind == "slider" and keys["ms"] and args.drag_seconds > 0:
-                    row["drag"] = drag_measure(page, explorer, name, control, seconds=args.drag_seconds)
+                    row["drag"] = drag_measure(page, explorer, name, control, seconds=args.drag_seconds,
+                                                 driver=args.drag_driver)
                 row["error"] = explorer.state(name)["error"]
                 if required:
                     row["note"] = ((row["note"] + "; ") if row["note"] else "") + "with its sweep_requires values"
@@ -454,6 +465,9 @@ def main() -> None:
     parser.add_argument("notebooks", nargs="*", help="notebooks by name or number prefix, e.g. 00 01 (default: all)")
     parser.add_argument("--moves", type=int, default=8, help="key presses per control (default 8)")
     parser.add_argument("--drag-seconds", type=float, default=2.0, help="length of each drag (default 2; 0: no drags)")
+    parser.add_argument("--drag-driver", default="page", choices=["page", "playwright"],
+                        help="who moves the handle: a script in the page, once per frame (default), or Playwright's "
+                             "mouse from this process, one move every 16 ms")
     parser.add_argument("--run-timeout", type=float, default=1800, help="seconds for Run All Cells (default 1800)")
     parser.add_argument("--windowing", default=None, choices=["none", "full", "defer", "contentVisibility"],
                         help="JupyterLab's notebook windowingMode (default: JupyterLab's own, as students have it)")

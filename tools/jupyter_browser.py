@@ -497,6 +497,53 @@ def drag(page, slider, *, seconds: float = 2.0, sweep_seconds: float = 1.0, inte
     return {"moves": moves, "seconds": time.perf_counter() - start, "down": down, "up": up}
 
 
+# A drag made by the page itself: one pointer event per animation frame, as a mouse gives the page (Chromium
+# hands mouse moves to the page once per frame), without a round trip to the benchmark's process per move.
+_PAGE_DRAG_JS = r"""async ([slider, seconds, sweepSeconds]) => {
+  const handle = slider.querySelector('.noUi-handle');
+  const track = slider.querySelector('.noUi-target');
+  handle.scrollIntoView({block: 'center'});
+  const h = handle.getBoundingClientRect(), t = track.getBoundingClientRect();
+  const y = h.top + h.height / 2;
+  let x = h.left + h.width / 2;
+  const left = t.left + 0.01 * t.width, right = t.left + 0.99 * t.width;
+  const speed = (right - left) / (sweepSeconds * 1000);  // pixels per ms
+  let direction = right - x >= x - left ? 1 : -1;
+  const fire = (target, type, buttons) => target.dispatchEvent(new MouseEvent(type, {
+    bubbles: true, cancelable: true, composed: true, view: window, clientX: x, clientY: y, button: 0, buttons}));
+  fire(handle, 'mousedown', 1);
+  const down = performance.now();
+  let last = down, moves = 0;
+  await new Promise(done => {
+    const step = now => {
+      const elapsed = (now - down) / 1000;
+      if (elapsed >= seconds) { done(); return; }
+      x += direction * speed * (now - last);
+      last = now;
+      if (x >= right || x <= left) { x = Math.min(Math.max(x, left), right); direction = -direction; }
+      fire(document.documentElement, 'mousemove', 1);
+      moves += 1;
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+  fire(document.documentElement, 'mouseup', 0);
+  const up = performance.now();
+  return {moves, seconds: (up - down) / 1000, down, up};
+}"""
+
+
+def drag_in_page(page, slider, *, seconds: float = 2.0, sweep_seconds: float = 1.0) -> dict:
+    """Like :func:`drag`, but the page moves the handle itself: one pointer move per animation frame (about 60
+    a second, what a mouse gives the page) from a script in the page, so that the benchmark's own process and
+    Playwright's driver take no CPU per move (with :func:`drag` they send every move and wait for its
+    acknowledgement, which on 2 cores takes time from the kernel and the page that a student's mouse does
+    not). The events are untrusted ``MouseEvent`` s, which noUiSlider (the ipywidgets sliders; it listens to
+    mouse events in Chromium) takes as a mouse's. Returns ``{"moves", "seconds", "down", "up"}`` like :func:`drag`.
+    """
+    return page.evaluate(_PAGE_DRAG_JS, [slider.element_handle(), seconds, sweep_seconds])
+
+
 # --------------------------------------------------------------------------------------------------
 # The course's explorers, seen from the page and from the kernel
 
