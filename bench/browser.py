@@ -17,10 +17,11 @@ tracebacks; then, for every slider and drop-down of every explorer in the page:
   what it did (script, style, layout, paint, image decoding, ...) and of Chromium's other threads (compositor,
   raster, GPU/viz, browser): on a 2-core machine all of it competes with the kernel for the second core.
 * **drag**: the handle is pressed and moved back and forth over the track for ``--drag-seconds``, one
-  track length a second, by a script in the page that sends one pointer move per animation frame, as a
+  track length a second, by a script in the page that sends one mouse move per animation frame, as a
   mouse does (``--drag-driver playwright``: Playwright's mouse from this process instead, a move every
-  ~16 ms, each waited for; on 2 cores that driver takes CPU a student's mouse does not); pictures decoded while the button is down per second, the time from mouse-up to
-  the last picture ("settle") and whether page and kernel then agree on the value and the picture ("final").
+  ~16 ms, each waited for; on 2 cores that driver takes CPU a student's mouse does not); pictures decoded
+  while the button is down per second, the time from mouse-up to the last picture ("settle") and whether
+  page and kernel then agree on the value and the picture ("final").
 
 The **floor** is measured the same way in the same page: a bare ``ipywidgets.Image`` swapping two
 ready-made 960x360 PNGs on the change of a bare ``IntSlider`` (a cell appended to each notebook's copy),

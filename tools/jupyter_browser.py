@@ -497,7 +497,7 @@ def drag(page, slider, *, seconds: float = 2.0, sweep_seconds: float = 1.0, inte
     return {"moves": moves, "seconds": time.perf_counter() - start, "down": down, "up": up}
 
 
-# A drag made by the page itself: one pointer event per animation frame, as a mouse gives the page (Chromium
+# A drag made by the page itself: one mouse move per animation frame, as a mouse gives the page (Chromium
 # hands mouse moves to the page once per frame), without a round trip to the benchmark's process per move.
 _PAGE_DRAG_JS = r"""async ([slider, seconds, sweepSeconds]) => {
   const handle = slider.querySelector('.noUi-handle');
@@ -534,7 +534,7 @@ _PAGE_DRAG_JS = r"""async ([slider, seconds, sweepSeconds]) => {
 
 
 def drag_in_page(page, slider, *, seconds: float = 2.0, sweep_seconds: float = 1.0) -> dict:
-    """Like :func:`drag`, but the page moves the handle itself: one pointer move per animation frame (about 60
+    """Like :func:`drag`, but the page moves the handle itself: one mouse move per animation frame (about 60
     a second, what a mouse gives the page) from a script in the page, so that the benchmark's own process and
     Playwright's driver take no CPU per move (with :func:`drag` they send every move and wait for its
     acknowledgement, which on 2 cores takes time from the kernel and the page that a student's mouse does
