@@ -125,11 +125,13 @@ def _position(control, kind) -> float:
 
 
 def key_moves(page, explorer: jb.PageExplorer, name: str, kind: str, control, *, moves: int,
-              timeout: float = 60.0, max_presses: int = 10) -> dict:
+              timeout: float = 60.0, max_presses: int = 10, pause: float = 0.3) -> dict:
     """``moves`` changes of one control by the keyboard (a menu: the next option); ms from the input event
     (keydown; a menu's change) to the new picture decoded, per move. A key press whose change leaves the
     picture as it was (the kernel refreshed, its picture is the page's) is followed by another, up to
-    ``max_presses``; the time counts from the last one."""
+    ``max_presses``; the time counts from the last one. Each press comes ``pause`` seconds after the
+    previous picture, as a student looks before pressing again; presses closer together than
+    ``Explorer.STREAM_GAP_S`` would count as a drag (``course_utils.widgets``, "Live dragging")."""
     pictures, index = explorer.pictures, explorer.picture_index
     if kind == "slider" and control.locator(".noUi-target[disabled]").count():
         return {"ms": [], "note": "disabled in the page"}
@@ -162,6 +164,7 @@ def key_moves(page, explorer: jb.PageExplorer, name: str, kind: str, control, *,
             direction = -direction  # up, then back down
         for _ in range(max_presses):
             count, refreshes = pictures.count(index), len(state["ms"])
+            time.sleep(pause)
             started = press()
             if started is None:
                 note = "the control does not move"

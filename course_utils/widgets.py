@@ -28,15 +28,30 @@ Why a PNG in an ``ipywidgets.Image`` (and not ipympl or ``%matplotlib widget``)
 Live dragging: latest value wins
 --------------------------------
 Sliders use ``continuous_update=True``: while a student drags a handle, its value is sent to the kernel
-again and again, and the picture follows the handle. This never builds a queue of stale pictures,
-because the ipywidgets front end keeps at most **one** update message per widget in flight: values
-that arrive while the kernel is still busy with the previous one are merged, and the newest is sent as
-soon as the kernel reports idle. With the kernel rendering synchronously in the message handler, that
-gives, per explorer: one render at a time, intermediate values dropped, and the last value always
-rendered. A slow render lowers the frame rate of a drag; it never delays the final picture by more
-than one render. The throttle belongs to the ``@jupyter-widgets/base`` models that JupyterLab,
-Notebook 7, Voila and VS Code render widgets with; ``tests/test_browser.py`` drags a slider in
-JupyterLab under Chromium and checks that pictures follow and that the last one is the last value's.
+again and again, and the picture follows the handle. This never builds a queue of stale pictures. The
+ipywidgets front end keeps at most **one** update message per widget in flight: values that arrive while
+the kernel is still busy with the previous message are merged, and the newest is sent as soon as the
+kernel reports idle. The kernel then draws a value in one of two ways:
+
+* **On the explorer's worker thread**, when the value is part of a stream (a drag, a held-down arrow key):
+  a render is running or waiting, or the last one ended less than :attr:`Explorer.STREAM_GAP_S` ago. The
+  message handler only marks the explorer as out of date and returns, so the kernel reports idle at once
+  and the page sends the next value while the picture is drawn. The worker draws one picture at a time,
+  always from the controls' values at the moment it starts, so values that arrived meanwhile are dropped
+  and the last value is always drawn. A drag then shows 1 / max(round trip, drawing time) pictures a
+  second instead of 1 / (round trip + drawing time).
+* **In the message handler itself**, for a lone value (a key press after a pause, a menu choice, the first
+  value of a drag) and for every value set from Python. Handing a lone value to the thread made it later
+  in ``bench/browser.py``; the cause was not isolated. Setting ``.value`` from Python therefore updates
+  everything synchronously, so tests, benchmarks and notebooks can drive explorers directly;
+  :meth:`Explorer.wait_idle` waits for the worker after values sent as from the page.
+
+Either way one lock per explorer lets only one render (or button, or code restore) touch the figure at a
+time. The throttle belongs to the ``@jupyter-widgets/base`` models that JupyterLab, Notebook 7, Voila and
+VS Code render widgets with; ``tests/test_browser.py`` drags a slider in JupyterLab under Chromium and
+checks that pictures follow and that the last one is the last value's. An explorer whose pictures are
+also driven by something else than its controls and buttons (the MLP playground's Play widget) sets
+:attr:`Explorer.draw_streams_on_worker` to ``False`` and draws every value in the handler.
 
 Latency budget
 --------------
@@ -79,6 +94,7 @@ import importlib
 import io
 import itertools
 import pkgutil
+import threading
 import time
 import traceback
 import wave
@@ -92,7 +108,7 @@ import numpy as np
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 
-from course_utils._arguments import _check_bool
+from course_utils._arguments import _check_bool, _check_fraction
 from course_utils._text_cache import CachingCanvasAgg
 from course_utils import explorer_state
 from course_utils._keyboard import keyboard_guard
@@ -513,6 +529,14 @@ class Explorer:
     #: (the hop in samples matters only when the hop is not a fraction of the block). Tests and
     #: benchmarks set those values before they sweep the control.
     sweep_requires: dict = {}
+    #: Seconds after the end of a refresh within which a value sent by the page counts as part of a drag
+    #: and is drawn on the explorer's worker thread (see "Live dragging" in the module docstring). While
+    #: dragging, the page sends its next value one round trip (40-60 ms here) after the kernel reported
+    #: idle; a student who presses an arrow key, looks and presses again is slower than this.
+    STREAM_GAP_S = 0.15
+    #: Whether values of a drag are drawn on a worker thread (see the module docstring); an explorer whose
+    #: picture something else drives as well (a Play widget's frames) sets ``False``.
+    draw_streams_on_worker = True
 
     def __init__(self, state: str | None = None, **initial):
         self.controls = dict(self.make_controls())
@@ -546,7 +570,14 @@ class Explorer:
         self._kept_backgrounds: dict = {}  # background_key() -> background, least recently used first
         self._trigger: str | None = None
         self._control_names = {id(control): name for name, control in self.controls.items()}
-        self._held = 0
+        self._held, self._holder = 0, None  # see hold(); _holder: the thread that holds
+        self._lock = threading.RLock()  # one render, button or restore at a time (the worker thread's too)
+        self._dirty = threading.Event()  # a value from the page waits for the worker
+        self._worker: threading.Thread | None = None
+        self._worker_guard = threading.Lock()  # starting and ending the worker
+        self._drawing_on_worker = False
+        self._worker_trigger: str | None = None
+        self._refreshed_at = -float("inf")  # time.perf_counter() at the end of the last refresh
         self.build(self.fig)
         for name, control in self.controls.items():
             control.observe(self._on_change, names="value")
@@ -626,15 +657,16 @@ class Explorer:
         """Show the picture of ``code`` (from :meth:`state`); a code that does not fit raises ``StateError``
         and changes nothing."""
         values, extras = self._decode(code)
-        self._wanted.clear()  # the code's values are the student's choice now (see cap())
-        self._capped.clear()
-        with self.hold():
-            for name, value in values.items():
-                control, limits = self.controls[name], self._limits[name]
-                if "slider" in limits:  # undo a cap() first, so that the code's value is not clamped
-                    control.max = limits["slider"][1]
-                control.value = value
-        self.apply_extras(extras)
+        with self._lock:
+            self._wanted.clear()  # the code's values are the student's choice now (see cap())
+            self._capped.clear()
+            with self.hold():
+                for name, value in values.items():
+                    control, limits = self.controls[name], self._limits[name]
+                    if "slider" in limits:  # undo a cap() first, so that the code's value is not clamped
+                        control.max = limits["slider"][1]
+                    control.value = value
+            self.apply_extras(extras)
 
     def _state_name(self) -> str:
         return self.registry_name or type(self).__name__
@@ -675,21 +707,84 @@ class Explorer:
     @contextmanager
     def hold(self):
         """Change several controls without an update after each (one update at the end of the block)."""
+        with self._lock:
+            self._hold_here()
+            try:
+                yield
+            finally:
+                self._held -= 1
+            if not self._held:
+                self.refresh()
+
+    def _hold_here(self) -> None:
+        """Count one more hold by this thread (which owns ``self._lock``): its control changes wait for the end."""
         self._held += 1
-        try:
-            yield
-        finally:
-            self._held -= 1
-        if not self._held:
-            self.refresh()
+        self._holder = threading.get_ident()
 
     def _on_change(self, change) -> None:
-        if not self._held:
-            self._trigger = self._control_names.get(id(change["owner"]))
+        if self._held and self._holder == threading.get_ident():
+            return  # within hold() or an update of this thread: one refresh at the end
+        owner, name = change["owner"], self._control_names.get(id(change["owner"]))
+        from_page = change["name"] in getattr(owner, "_property_lock", {})  # ipywidgets' mark of a page's value
+        if from_page and self.draw_streams_on_worker and (
+                self._dirty.is_set() or self._drawing_on_worker
+                or time.perf_counter() - self._refreshed_at < self.STREAM_GAP_S):
+            self._worker_trigger = name
+            with self._worker_guard:
+                self._dirty.set()
+                if self._worker is None:
+                    self._worker = threading.Thread(target=self._work, name=f"explorer-{self._serial}", daemon=True)
+                    self._worker.start()
+            return
+        with self._lock:
+            self._trigger = name
             try:
                 self.refresh()
             finally:
                 self._trigger = None
+
+    #: Seconds the worker thread waits for another value before it ends (a new drag starts it again).
+    _WORKER_IDLE_S = 2.0
+
+    def _work(self) -> None:
+        """The worker thread: draw the newest values while the page marks the explorer out of date."""
+        while True:
+            if not self._dirty.wait(self._WORKER_IDLE_S):
+                with self._worker_guard:
+                    if not self._dirty.is_set():
+                        self._worker = None
+                        return
+                continue
+            with self._lock:
+                self._drawing_on_worker = True  # before the flag is cleared: a value arriving now still streams
+                self._dirty.clear()
+                self._trigger = self._worker_trigger
+                try:
+                    self.refresh()
+                except Exception as error:  # a failed render must not end the thread: show it instead
+                    self.error = error
+                    self.status.value = (f"<div style='color:#b3261e'><b>Could not draw:</b> "
+                                         f"{html.escape(str(error))}</div>")
+                finally:
+                    self._trigger = None
+                    self._drawing_on_worker = False
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until no value sent by the page waits for, or is drawn by, the worker thread.
+
+        Returns whether it is idle (``False`` after ``timeout`` seconds, 0 < timeout <= 3600). Values set
+        from Python are drawn before the assignment returns and need no waiting.
+        """
+        _check_fraction("timeout", timeout, 0.0, 3600.0)
+        if timeout == 0:
+            raise ValueError("timeout must be between 0 and 3600 seconds and above 0, got 0")
+        deadline = time.perf_counter() + timeout
+        while self._dirty.is_set() or self._drawing_on_worker:
+            if time.perf_counter() > deadline:
+                return False
+            time.sleep(0.002)
+        with self._lock:  # a render that took the values just now ends before this returns
+            return not self._dirty.is_set()
 
     def _page_widgets(self) -> list:
         """Every widget of the explorer that a refresh may change: controls, players, code box, texts, picture last."""
@@ -708,6 +803,10 @@ class Explorer:
         each way alternating: the median from key press to picture over the page's floor fell from 39 to 35 ms
         (neuron), 33 to 24 (activations) and 26 to 19 (losses); softmax stayed at 18.
         """
+        with self._lock:
+            self._refresh_sending()
+
+    def _refresh_sending(self) -> None:
         start, cpu_start = time.perf_counter(), time.thread_time()
         with ExitStack() as held:
             # held last, sent first: the picture reaches the page before the texts (an ExitStack unwinds backwards)
@@ -716,13 +815,14 @@ class Explorer:
             updated = self._refresh()
         end, cpu_end = time.perf_counter(), time.thread_time()  # the messages are sent: the kernel is done
         self.last_update_ms = (end - start) * 1000
+        self._refreshed_at = end
         self.timings.append((self._trigger, (updated - start) * 1000, (end - updated) * 1000,
                              (cpu_end - cpu_start) * 1000))
 
     def _refresh(self) -> float:
         """Update and render; returns the ``time.perf_counter()`` between the two."""
         with one_blas_thread():
-            self._held += 1  # an update may adjust other controls (e.g. clamp the hop to the block)
+            self._hold_here()  # an update may adjust other controls (e.g. clamp the hop to the block)
             try:
                 self.update(**self.values())
                 description = self.describe()
@@ -870,21 +970,22 @@ class Explorer:
         button = widgets.Button(description=description, icon=icon, layout=widgets.Layout(width="auto"))
 
         def on_click(_=None):
-            button.disabled = True
-            self.status.value = f"<i>&#8987; {html.escape(busy)}</i>"
-            try:
-                callback()
-                self.error = None
-                self.status.value = ""
-            except Exception as error:
-                self.error = error
-                self.status.value = f"<div style='color:#b3261e'><b>Failed:</b> {html.escape(str(error))}</div>"
-            finally:
-                button.disabled = False
-            if self.error is None:
-                self.refresh()
-            else:
-                self._render()
+            with self._lock:  # not while the worker thread draws a drag's value
+                button.disabled = True
+                self.status.value = f"<i>&#8987; {html.escape(busy)}</i>"
+                try:
+                    callback()
+                    self.error = None
+                    self.status.value = ""
+                except Exception as error:
+                    self.error = error
+                    self.status.value = f"<div style='color:#b3261e'><b>Failed:</b> {html.escape(str(error))}</div>"
+                finally:
+                    button.disabled = False
+                if self.error is None:
+                    self.refresh()
+                else:
+                    self._render()
 
         button.on_click(on_click)
         button.click_now = on_click  # lets tests and benchmarks press it synchronously

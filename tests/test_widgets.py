@@ -1,6 +1,8 @@
 """The slider framework: registry, synchronous updates, snapshots, errors, audio players, every explorer."""
 
 import io
+import threading
+import time
 import wave
 
 import ipywidgets as widgets
@@ -307,20 +309,92 @@ def test_every_slider_of_every_explorer_follows_a_drag():
                 assert control.continuous_update, f"{name}.{control_name} updates only when released"
 
 
-def test_a_drag_through_the_comm_path_shows_every_value_it_gets_and_ends_on_the_last():
+def test_a_drag_through_the_comm_path_draws_its_first_value_at_once_then_the_latest_on_the_worker():
     explorer = EXPLORERS["tone"]()
     slider = explorer.controls["frequency"]
-    pictures = []
+    time.sleep(Explorer.STREAM_GAP_S)  # the explorer's first picture is older than a drag's gap
     values = np.geomspace(100.0, 3000.0, 15)
-    for value in values:
-        _as_the_front_end_sends(slider, float(value))
-        pictures.append(explorer.snapshot())
-    assert len(set(pictures)) == len(values), "every value that reached the kernel gets its own picture"
-    triggers = [trigger for trigger, *_ in list(explorer.timings)[-len(values):]]
-    assert triggers == ["frequency"] * len(values)
+    before = len(explorer.timings)
+    _as_the_front_end_sends(slider, float(values[0]))
+    assert len(explorer.timings) == before + 1, "a drag's first value is drawn before the handler returns"
+    first = explorer.snapshot()
+    explorer.STREAM_GAP_S = 60.0  # however slow this machine draws, the next values count as the drag's
+    for value in values[1:]:
+        _as_the_front_end_sends(slider, float(value))  # each within the gap: drawn on the worker thread
+    assert explorer.wait_idle(timeout=30)
+    renders = list(explorer.timings)[before:]
+    assert 2 <= len(renders) <= len(values), "values that arrived during a render are merged, never queued"
+    assert {trigger for trigger, *_ in renders} == {"frequency"}
+    assert explorer.snapshot() != first
     fresh = EXPLORERS["tone"](frequency=slider.value)
-    assert explorer.snapshot() == fresh.snapshot()
+    assert slider.value == pytest.approx(values[-1])
+    assert explorer.snapshot() == fresh.snapshot(), "the last value is always drawn"
     assert explorer.readout.value == fresh.readout.value
+    assert explorer.description == fresh.description
+
+
+def test_values_that_arrive_while_the_worker_draws_are_dropped_but_the_last_is_drawn(monkeypatch):
+    explorer = EXPLORERS["tone"]()
+    slider = explorer.controls["frequency"]
+    drawn, entered, release = [], threading.Event(), threading.Event()
+    update = explorer.update
+
+    def slow_update(**values):
+        drawn.append(values["frequency"])
+        if threading.current_thread() is not threading.main_thread():
+            entered.set()
+            release.wait(10)
+        update(**values)
+
+    monkeypatch.setattr(explorer, "update", slow_update)
+    explorer.STREAM_GAP_S = 60.0  # the first picture was just drawn: a value from the page now is a drag's
+    _as_the_front_end_sends(slider, 200.0)
+    assert entered.wait(10), "a value right after a picture goes to the worker thread"
+    for value in (300.0, 400.0, 500.0, 600.0):  # the page sends these while the worker is busy
+        _as_the_front_end_sends(slider, value)
+    assert len(explorer.timings) == 1, "the handler returned at once, nothing was drawn in it"
+    release.set()
+    assert explorer.wait_idle(timeout=30)
+    assert drawn == [200.0, 600.0], "one render in flight, the intermediate values dropped, the last drawn"
+    assert explorer.snapshot() == EXPLORERS["tone"](frequency=600.0).snapshot()
+
+
+def test_a_value_set_from_python_while_the_worker_draws_waits_for_it_and_is_drawn():
+    explorer = EXPLORERS["tone"]()
+    slider = explorer.controls["frequency"]
+    explorer.STREAM_GAP_S = 60.0
+    _as_the_front_end_sends(slider, 250.0)
+    assert explorer._dirty.is_set() or explorer._drawing_on_worker or explorer.timings[-1][0] == "frequency"
+    slider.value = 1234.0  # from Python: drawn before the assignment returns, after the worker's render
+    assert explorer.snapshot() == EXPLORERS["tone"](frequency=1234.0).snapshot()
+    assert explorer.wait_idle(timeout=30)
+    assert explorer.snapshot() == EXPLORERS["tone"](frequency=1234.0).snapshot()
+
+
+def test_a_lone_value_from_the_page_is_drawn_before_the_handler_returns():
+    explorer = EXPLORERS["tone"]()
+    time.sleep(Explorer.STREAM_GAP_S)
+    _as_the_front_end_sends(explorer.controls["frequency"], 880.0)
+    assert explorer.snapshot() == EXPLORERS["tone"](frequency=880.0).snapshot()
+    assert explorer._worker is None, "a key press after a pause needs no worker thread"
+
+
+def test_the_playground_draws_every_value_of_a_drag_in_the_handler():
+    explorer = EXPLORERS["playground"]()
+    assert not explorer.draw_streams_on_worker
+    slider = explorer.controls["noise"]
+    for value in np.linspace(slider.min, slider.max, 4)[1:]:
+        before = len(explorer.timings)
+        _as_the_front_end_sends(slider, float(value))
+        assert len(explorer.timings) > before
+    assert explorer._worker is None
+
+
+@pytest.mark.parametrize("timeout", [0, -1, 3601, float("nan"), "1", None, True])
+def test_wait_idle_refuses_a_timeout_outside_its_range(timeout):
+    explorer = EXPLORERS["tone"]()
+    with pytest.raises((TypeError, ValueError), match="timeout"):
+        explorer.wait_idle(timeout)
 
 
 def test_explorers_are_found_by_css_class_and_listed_as_live():

@@ -139,6 +139,9 @@ class PlaygroundExplorer(_CachedBackground, Explorer):
     """
 
     title = "MLP playground"
+    # its Play widget trains and draws in the message handler; a drag's values are drawn there too, so that
+    # a frame and a slider's restart never run at once (see "Live dragging" in course_utils.widgets)
+    draw_streams_on_worker = False
     help = ("▶ trains and animates, ⏸ pauses, ■ goes back to epoch 0; every slider but 'epochs to train' "
             "restarts from fresh weights. Filled dots: training set, triangles: test set.")
     figsize = (10.0, 4.2)
