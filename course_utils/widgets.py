@@ -804,20 +804,17 @@ class Explorer:
         (neuron), 33 to 24 (activations) and 26 to 19 (losses); softmax stayed at 18.
         """
         with self._lock:
-            self._refresh_sending()
-
-    def _refresh_sending(self) -> None:
-        start, cpu_start = time.perf_counter(), time.thread_time()
-        with ExitStack() as held:
-            # held last, sent first: the picture reaches the page before the texts (an ExitStack unwinds backwards)
-            for widget in self._page_widgets():
-                held.enter_context(widget.hold_sync())
-            updated = self._refresh()
-        end, cpu_end = time.perf_counter(), time.thread_time()  # the messages are sent: the kernel is done
-        self.last_update_ms = (end - start) * 1000
-        self._refreshed_at = end
-        self.timings.append((self._trigger, (updated - start) * 1000, (end - updated) * 1000,
-                             (cpu_end - cpu_start) * 1000))
+            start, cpu_start = time.perf_counter(), time.thread_time()
+            with ExitStack() as held:
+                # held last, sent first: the picture reaches the page before the texts (an ExitStack unwinds backwards)
+                for widget in self._page_widgets():
+                    held.enter_context(widget.hold_sync())
+                updated = self._refresh()
+            end, cpu_end = time.perf_counter(), time.thread_time()  # the messages are sent: the kernel is done
+            self.last_update_ms = (end - start) * 1000
+            self._refreshed_at = end
+            self.timings.append((self._trigger, (updated - start) * 1000, (end - updated) * 1000,
+                                 (cpu_end - cpu_start) * 1000))
 
     def _refresh(self) -> float:
         """Update and render; returns the ``time.perf_counter()`` between the two."""
