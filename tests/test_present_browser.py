@@ -81,11 +81,19 @@ def _first_heading(notebook) -> str:
 
 def test_the_tree_lists_every_notebook(voila, chromium):
     """``make present`` without NB= opens Voilà's list of the notebooks; a double click opens one as an app."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = chromium.new_page(viewport=jb.VIEWPORT)
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(f"{request.url} ({request.failure})"))
     try:
         page.goto(voila.tree_url())
         for name in NOTEBOOKS:
-            page.get_by_text(name, exact=True).first.wait_for(state="visible", timeout=60_000)
+            try:
+                page.get_by_text(name, exact=True).first.wait_for(state="visible", timeout=60_000)
+            except PlaywrightTimeout:  # say what the instructor would have seen instead
+                pytest.fail(f"the tree page shows no {name} after 60 s; its text: {page.inner_text('body')[:2000]!r}; "
+                            f"failed requests: {failed}")
         with page.expect_popup(timeout=60_000) as popup:
             page.get_by_text(NOTEBOOKS[0], exact=True).first.dblclick()
         app = popup.value
