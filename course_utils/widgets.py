@@ -303,7 +303,7 @@ def png_bytes(rgba: np.ndarray) -> bytes:
     The PNG is written here (:func:`_png_file`: no row filters, one deflate stream) and deflated by Intel's
     ISA-L (the ``isal`` package) at its level 2. For the course's figures (810-900 px wide) that takes
     0.6-2.2 ms, against 2.2-8.2 ms for zlib at level 1 (through OpenCV) and 7-25 ms for Pillow (which tries
-    every filter on every row); the files are 23-135 KB, up to a fifth larger than zlib's (measured on
+    every filter on every row); the files are 23-135 KB, up to a quarter larger than zlib's (measured on
     2026-12-06 with ``bench/widgets.py --encoders``, which also checks that the pixels are the same; ISA-L's
     level 1 is as fast and 1-2 % larger, its level 3 twice as slow). Without ``isal``, OpenCV (which comes
     with albumentations) encodes with zlib level 1 and no filters, and without that Pillow does
