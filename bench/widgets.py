@@ -24,7 +24,8 @@ os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 import numpy as np  # noqa: E402
 
 from course_utils.notebook import setup_notebook  # noqa: E402
-from course_utils.widgets import EXPLORERS, pillow_png_bytes, png_bytes, time_controls  # noqa: E402
+from course_utils.png import opencv_png_bytes, pillow_png_bytes, png_bytes  # noqa: E402
+from course_utils.widgets import EXPLORERS, time_controls  # noqa: E402
 
 BUDGET_MEDIAN_MS, BUDGET_P95_MS = 40.0, 100.0
 
@@ -64,14 +65,7 @@ def compare_encoders(names) -> None:
     Pillow's level 1, on each explorer's first picture; "same pixels" compares every decoded picture."""
     from PIL import Image
 
-    import course_utils.widgets as cw
-
-    cv2, params = cw._cv2_png()
-
-    def opencv_png(rgba):
-        return cv2.imencode(".png", cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGR), params)[1].tobytes()
-
-    encoders = {"png_bytes": png_bytes, "OpenCV": opencv_png, "Pillow": pillow_png_bytes}
+    encoders = {"png_bytes": png_bytes, "OpenCV": opencv_png_bytes, "Pillow": pillow_png_bytes}
     print(f"{'explorer':<26} {'size':>9}" + "".join(f"  {name + ' ms':>12} {'KB':>5}" for name in encoders)
           + "  same pixels")
     for name in names:

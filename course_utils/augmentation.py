@@ -545,11 +545,11 @@ def player(y: np.ndarray, sr: int, label: str = ""):
     """An audio player widget that plays ``y`` at its true level (no automatic normalisation).
 
     ``IPython.display.Audio`` scales every sound to full volume, which would hide what noise or a quieter
-    version sounds like; this uses :class:`course_utils.widgets.AudioPlayer` instead.
+    version sounds like; this uses :class:`course_utils.audio_player.AudioPlayer` instead.
 
     Notebook: ``03_data_augmentation.ipynb``.
     """
-    from course_utils.widgets import AudioPlayer
+    from course_utils.audio_player import AudioPlayer
 
     if not isinstance(label, str):
         raise TypeError(f"label must be a string, got {label!r}")

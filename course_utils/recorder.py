@@ -37,7 +37,8 @@ import numpy as np
 import ipywidgets as widgets
 
 from course_utils._arguments import _check_fraction, _check_int
-from course_utils.widgets import AudioPlayer, png_bytes
+from course_utils.png import png_bytes
+from course_utils.audio_player import AudioPlayer
 
 __all__ = [
     "RECORDINGS_DIR_ENV", "Take", "Recorder", "decode_audio", "diagnose_take", "live_recorders", "recordings_dir",

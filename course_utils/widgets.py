@@ -19,7 +19,7 @@ Why a PNG in an ``ipywidgets.Image`` (and not ipympl or ``%matplotlib widget``)
 * The figure is drawn by matplotlib's Agg backend in the kernel, independent of the notebook's
   ``%matplotlib`` backend, so an explorer never shows a second, stale copy of its figure.
 * ``snapshot()`` is exactly what the student sees, which makes pictures testable.
-* The cost is one PNG encode per change (0.6-2.2 ms for the course's figure sizes, see :func:`png_bytes`),
+* The cost is one PNG encode per change (0.6-2.2 ms for the course's figure sizes, see :func:`course_utils.png.png_bytes`),
   which fits the latency budget below. Zooming and panning are not needed by any explorer.
 * Text is what matplotlib draws slowest, so the canvas keeps the glyphs of the texts it has drawn
   (:class:`course_utils._text_cache.CachingCanvasAgg`: the same pictures; measured with
@@ -91,16 +91,12 @@ from __future__ import annotations
 import functools
 import html
 import importlib
-import io
 import itertools
 import pkgutil
-import struct
 import threading
 import time
 import traceback
-import wave
 import weakref
-import zlib
 from collections import deque
 from collections.abc import Mapping
 from contextlib import ExitStack, contextmanager
@@ -114,16 +110,15 @@ from course_utils._arguments import _check_bool, _check_fraction
 from course_utils._text_cache import CachingCanvasAgg
 from course_utils import explorer_state
 from course_utils._keyboard import keyboard_guard
+from course_utils.audio_player import AudioPlayer
+from course_utils.png import _cv2_png, png_bytes
 
 __all__ = [
     "EXPLORERS",
-    "AudioPlayer",
     "Explorer",
     "from_state",
     "live_explorers",
     "one_blas_thread",
-    "pillow_png_bytes",
-    "png_bytes",
     "show_colours",
     "register",
     "sweep_values",
@@ -296,90 +291,6 @@ def sweep_values(control, max_values: int = 8) -> list:
 # --------------------------------------------------------------------------------------------------
 # Pictures
 
-def png_bytes(rgba: np.ndarray) -> bytes:
-    """Encode an opaque figure's pixels, shape ``(height, width, 4)`` uint8 RGBA, as PNG bytes (RGB, lossless).
-
-    The encoder is chosen for speed, since every slider move pays for it: deflate is most of a PNG's cost.
-    The PNG is written here (:func:`_png_file`: no row filters, one deflate stream) and deflated by Intel's
-    ISA-L (the ``isal`` package) at its level 2. For the course's figures (810-900 px wide) that takes
-    0.6-2.2 ms, against 2.2-8.2 ms for zlib at level 1 (through OpenCV) and 7-25 ms for Pillow (which tries
-    every filter on every row); the files are 23-135 KB, up to a quarter larger than zlib's (measured on
-    2026-12-06 with ``bench/widgets.py --encoders``, which also checks that the pixels are the same; ISA-L's
-    level 1 is as fast and 1-2 % larger, its level 3 twice as slow). Without ``isal``, OpenCV (which comes
-    with albumentations) encodes with zlib level 1 and no filters, and without that Pillow does
-    (:func:`pillow_png_bytes`). The alpha channel is dropped: figures are opaque.
-    """
-    rgba = np.asarray(rgba)
-    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4:
-        raise ValueError(f"rgba must be uint8 with shape (height, width, 4), got {rgba.dtype} {rgba.shape}")
-    deflate = _isal_deflate()
-    if deflate is not None:
-        return _png_file(rgba, deflate)
-    encoder = _cv2_png()
-    if encoder is not None:
-        cv2, params = encoder
-        ok, encoded = cv2.imencode(".png", cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGR), params)
-        if ok:
-            return encoded.tobytes()
-    return pillow_png_bytes(rgba)
-
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _png_chunk(kind: bytes, data) -> bytes:
-    """One PNG chunk: length, type, data, and the CRC-32 of type and data (PNG specification, section 5.3)."""
-    return struct.pack(">I", len(data)) + kind + bytes(data) + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
-
-
-def _png_file(rgba: np.ndarray, deflate) -> bytes:
-    """A PNG file of the RGB channels of ``rgba`` (uint8, ``(height, width, 4)``): 8-bit truecolour, no
-    interlacing, every row with filter type 0 ("none"), the rows compressed by ``deflate(bytes) -> zlib
-    stream`` into one IDAT chunk."""
-    height, width = rgba.shape[:2]
-    rows = np.empty((height, 1 + 3 * width), np.uint8)
-    rows[:, 0] = 0  # each row starts with its filter type
-    pixels = rows[:, 1:].reshape(height, width, 3)
-    for channel in range(3):  # one channel at a time: 5x faster than copying rgba[..., :3] at once
-        pixels[..., channel] = rgba[..., channel]
-    # IHDR: width, height, bit depth 8, colour type 2 (RGB), compression 0 (deflate), filter method 0, no interlace
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"".join((_PNG_SIGNATURE, _png_chunk(b"IHDR", header), _png_chunk(b"IDAT", deflate(rows)),
-                     _png_chunk(b"IEND", b"")))
-
-
-@functools.cache
-def _isal_deflate():
-    """ISA-L's zlib-format compression at level 2, or ``None`` when the ``isal`` package is missing."""
-    try:
-        from isal import isal_zlib
-    except ImportError:  # pragma: no cover - the course's environment installs isal
-        return None
-    return functools.partial(isal_zlib.compress, level=2)
-
-
-def pillow_png_bytes(rgba: np.ndarray) -> bytes:
-    """The same picture as :func:`png_bytes` (``rgba`` uint8, shape ``(height, width, 4)``), encoded by
-    Pillow at zlib level 1 with its adaptive row filters: the fallback, and the benchmark's reference."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(np.asarray(rgba)[..., :3])).save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
-
-
-@functools.cache
-def _cv2_png():
-    """OpenCV and its PNG parameters, or ``None`` when OpenCV lacks the filter option (imported on first use)."""
-    try:
-        import cv2
-    except ImportError:  # pragma: no cover - albumentations brings OpenCV
-        return None
-    if not hasattr(cv2, "IMWRITE_PNG_FILTER"):
-        return None
-    return cv2, [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
-
-
 @functools.cache
 def _blas_controller():
     _cv2_png()  # OpenCV brings a BLAS of its own: loaded first, so that the controller sees it too
@@ -431,60 +342,6 @@ def show_colours(image, values, vmin: float, vmax: float) -> None:
     image.set_clim(vmin, vmax)
     image.set_data(image.to_rgba(values, bytes=True))
     image.values = values
-
-
-# --------------------------------------------------------------------------------------------------
-# Audio players
-
-def wav_bytes(y: np.ndarray, sr: int) -> bytes:
-    """Encode a mono float signal (values in [-1, 1]; louder parts are clipped) as 16-bit PCM WAV bytes."""
-    y = np.asarray(y, dtype=np.float64)
-    if y.ndim != 1:
-        raise ValueError(f"y must be mono with shape (n_samples,), got shape {y.shape}")
-    if not isinstance(sr, (int, np.integer)) or not 1 <= sr <= 384000:
-        raise ValueError(f"sr must be an integer from 1 to 384000 Hz, got {sr!r}")
-    pcm = (np.clip(np.nan_to_num(y), -1.0, 1.0) * 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(int(sr))
-        w.writeframes(pcm.tobytes())
-    return buffer.getvalue()
-
-
-class AudioPlayer:
-    """An audio player (an ``ipywidgets.Audio`` with a label) whose sound can be replaced at any time.
-
-    Unlike ``IPython.display.Audio`` it does **not** rescale the sound to full volume, so a quieter or
-    noisier version sounds quieter or noisier; samples beyond [-1, 1] are clipped and the label says so.
-    The WAV bytes travel to the page as a binary buffer (no base64 text inside HTML), so replacing the
-    sound on every slider move costs the browser almost nothing until the student presses play.
-
-    Attributes:
-        widget: what a notebook displays (label and player in a row).
-        audio: the ``ipywidgets.Audio`` holding the current WAV bytes.
-        samples, sr: the current signal, shape ``(n_samples,)``, and its sample rate in Hz.
-    """
-
-    def __init__(self, label: str = ""):
-        self.label = label
-        self.caption = widgets.HTML(layout=widgets.Layout(min_width="180px"))
-        self.audio = widgets.Audio(format="wav", autoplay=False, loop=False, controls=True)
-        self.widget = widgets.HBox([self.caption, self.audio], layout=widgets.Layout(align_items="center"))
-        self.samples: np.ndarray | None = None
-        self.sr: int | None = None
-
-    def set(self, y: np.ndarray, sr: int, label: str | None = None) -> None:
-        """Play signal ``y`` (shape ``(n_samples,)``) at ``sr`` Hz from now on."""
-        if label is not None:
-            self.label = label
-        y = np.asarray(y)
-        data = wav_bytes(y, sr)
-        self.samples, self.sr = y, int(sr)
-        clipped = " (clipped)" if y.size and float(np.max(np.abs(y))) > 1.0 else ""
-        self.caption.value = f"{html.escape(self.label)} ({len(y) / sr:.2f} s){clipped}"
-        self.audio.value = data
 
 
 # --------------------------------------------------------------------------------------------------
@@ -542,7 +399,7 @@ class Explorer:
         controls: name -> ipywidgets control.
         widget: what a notebook displays.
         readout: an ``ipywidgets.HTML`` for formulas with the current numbers filled in.
-        players: name -> :class:`AudioPlayer`, one per entry of the class attribute ``player_names``.
+        players: name -> :class:`course_utils.audio_player.AudioPlayer`, one per entry of the class attribute ``player_names``.
         error: the exception of the last failed update, or ``None``; shown to the student in red
             (a callback's traceback would otherwise vanish into JupyterLab's log console).
         last_update_ms: wall time of the last update including the PNG render, in milliseconds.

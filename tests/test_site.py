@@ -278,7 +278,8 @@ def test_static_view_of_widgets_without_a_kernel():
     """The kernel side of the site alone: pictures, sounds, texts and control values become plain HTML."""
     import ipywidgets as widgets
 
-    from course_utils.widgets import EXPLORERS, AudioPlayer
+    from course_utils.audio_player import AudioPlayer
+    from course_utils.widgets import EXPLORERS
 
     png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
     player = AudioPlayer("a click")

@@ -13,7 +13,7 @@ from matplotlib.text import Text
 from PIL import Image
 
 from course_utils import widgets as cw
-from course_utils.widgets import EXPLORERS, AudioPlayer, Explorer, sweep_values, wav_bytes
+from course_utils.widgets import EXPLORERS, Explorer, sweep_values
 
 
 def _png_size(png: bytes):
@@ -116,24 +116,6 @@ def test_sweep_values_cover_each_kind_of_control():
     assert sweep_values(widgets.Checkbox(value=True)) == [False, True]
     assert len(sweep_values(widgets.SelectionSlider(options=list(range(20))), 5)) == 5
     assert sweep_values(widgets.Text()) == []
-
-
-def test_wav_bytes_round_trip_and_player_does_not_normalise():
-    y = 0.25 * np.sin(np.linspace(0, 100, 8000))
-    with wave.open(io.BytesIO(wav_bytes(y, 8000))) as w:
-        assert (w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()) == (8000, 1, 2, 8000)
-        pcm = np.frombuffer(w.readframes(8000), dtype="<i2") / 32767
-    assert np.allclose(pcm, y, atol=1e-4)
-    player = AudioPlayer("quiet")
-    player.set(y, 8000)
-    assert bytes(player.audio.value) == wav_bytes(y, 8000) and player.audio.format == "wav"
-    assert "quiet (1.00 s)" in player.caption.value and "clipped" not in player.caption.value
-    player.set(2 * np.ones(10), 8000)
-    assert "clipped" in player.caption.value
-    with pytest.raises(ValueError, match="mono"):
-        wav_bytes(np.zeros((2, 10)), 8000)
-    with pytest.raises(ValueError, match="sr must be"):
-        wav_bytes(np.zeros(10), 0)
 
 
 @pytest.mark.parametrize("name", list(EXPLORERS))
@@ -421,61 +403,6 @@ def test_the_box_holds_the_code_box_and_the_keyboard_guard_and_the_picture_its_d
     assert f"value='{explorer.state()}'" in explorer.state_box.current.value
     explorer.controls["frequency"].value = 600.0
     assert "600 Hz" in explorer.image.tooltip and f"value='{explorer.state()}'" in explorer.state_box.current.value
-
-
-# ---- the picture encoder
-
-def _rgba_of_figure():
-    explorer = EXPLORERS["tone"]()
-    return np.asarray(explorer.canvas.buffer_rgba()).copy(), explorer
-
-
-def test_png_bytes_is_lossless_and_is_what_an_explorer_shows():
-    rgba, explorer = _rgba_of_figure()
-    decoded = np.asarray(Image.open(io.BytesIO(cw.png_bytes(rgba))))
-    assert decoded.shape == rgba.shape[:2] + (3,)
-    np.testing.assert_array_equal(decoded, rgba[..., :3])
-    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(explorer.snapshot())).convert("RGB")), rgba[..., :3])
-
-
-def test_png_bytes_writes_a_valid_png_file():
-    rgba, _ = _rgba_of_figure()
-    data = cw.png_bytes(rgba)
-    Image.open(io.BytesIO(data)).verify()  # the signature, every chunk's CRC and the chunk order
-    picture = Image.open(io.BytesIO(data))
-    assert (picture.format, picture.mode, picture.size) == ("PNG", "RGB", (rgba.shape[1], rgba.shape[0]))
-
-
-@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (64, 5)])
-def test_png_bytes_keeps_every_pixel_of_random_pictures(shape):
-    # noise defeats compression: every byte of every row must survive the container and the deflate stream
-    rgba = np.random.default_rng(0).integers(0, 256, shape + (4,), dtype=np.uint8)
-    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(cw.png_bytes(rgba)))), rgba[..., :3])
-
-
-def test_png_bytes_without_isal_or_opencv_falls_back_with_the_same_pixels(monkeypatch):
-    rgba, _ = _rgba_of_figure()
-    fast = cw.png_bytes(rgba)
-    monkeypatch.setattr(cw, "_isal_deflate", lambda: None)
-    opencv = cw.png_bytes(rgba)
-    monkeypatch.setattr(cw, "_cv2_png", lambda: None)
-    pillow = cw.png_bytes(rgba)
-    assert len({fast, opencv, pillow}) == 3  # really three encoders
-    for other in (opencv, pillow):
-        np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(other))), np.asarray(Image.open(io.BytesIO(fast))))
-
-
-def test_the_fast_encoders_are_there_with_the_course_s_environment():
-    # isal (a dependency of the course) deflates in a fifth of zlib's time; the stack's OpenCV (brought by
-    # albumentations) has the PNG filter option for the fallback, which is still 3x faster than Pillow
-    assert cw._isal_deflate() is not None
-    assert cw._cv2_png() is not None
-
-
-@pytest.mark.parametrize("bad", [np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4, 4), np.float32), np.zeros((4, 4), np.uint8)])
-def test_png_bytes_names_the_expected_shape_for_other_arrays(bad):
-    with pytest.raises(ValueError, match=r"rgba must be uint8 with shape \(height, width, 4\)"):
-        cw.png_bytes(bad)
 
 
 @pytest.mark.parametrize("name", ["neuron", "framing", "spectrogram", "gradient_descent", "playground"])

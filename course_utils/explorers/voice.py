@@ -24,7 +24,7 @@ import numpy as np
 
 from course_utils._arguments import _check_int
 from course_utils.recorder import Recorder, Take, recordings_dir, save_take
-from course_utils.widgets import png_bytes
+from course_utils.png import png_bytes
 
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
