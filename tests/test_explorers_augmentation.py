@@ -170,3 +170,28 @@ def test_a_new_explorer_never_shows_an_older_takes_pitch_shift():
         peaks.append(float(np.fft.rfftfreq(len(after), 1 / sr)[np.argmax(spectrum)]))
     assert entries[0] != entries[1]
     np.testing.assert_allclose(peaks, [200 * 2 ** (4 / 12), 800 * 2 ** (4 / 12)], rtol=0.02)
+
+
+def test_the_pipeline_s_kept_pitch_shifts_give_the_samples_of_a_fresh_pipeline():
+    """Over a sweep of p, the pipeline with kept pitch shifts gives every sample a fresh pipeline gives, and it
+    pitch-shifts fewer times than there are values (one draw needs only a few different shifts)."""
+    import course_utils.augmentation as aug
+    import course_utils.explorers.augmentation as module
+
+    y = module._sound("synthetic note C4 (2 s)")
+    module._PIPELINE_PITCH_CACHE.clear()
+    p_values = [0.3, 0.5, 0.7, 0.9, 1.0, 0.7, 0.5, 0.3]
+    settings = dict(shift_max_ms=200.0, rollover=False, semitones=4.0, snr_db=(60.0, 60.0), seed=3)
+    shifts = 0
+    for p in p_values:
+        fresh = aug.make_audio_augmenter(p=p, **settings)
+        expected = fresh(y, module.SR)
+        kept = aug.make_audio_augmenter(p=p, **settings)
+        module._keep_pipeline_pitch_shifts(kept)
+        before = len(module._PIPELINE_PITCH_CACHE)
+        out = kept(y, module.SR)
+        shifts += len(module._PIPELINE_PITCH_CACHE) - before
+        np.testing.assert_array_equal(out, expected)
+        assert kept.last_applied == fresh.last_applied
+    assert 1 <= shifts < len(set(p_values))
+    assert len(module._PIPELINE_PITCH_CACHE) <= module.PIPELINE_PITCH_SHIFTS_KEPT

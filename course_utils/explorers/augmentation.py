@@ -13,6 +13,8 @@ Notebook: ``03_data_augmentation.ipynb``.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import itertools
 
@@ -73,6 +75,43 @@ def _pitch_shifted(sound: str, semitones: float):
         while len(_PITCH_CACHE) > PITCH_SHIFTS_KEPT:
             _PITCH_CACHE.pop(next(iter(_PITCH_CACHE)))
     return _PITCH_CACHE[key]
+
+
+_PIPELINE_PITCH_CACHE: dict = {}  # (digest of the input, semitones, sr) -> the pitch-shifted samples
+
+
+def _keep_pipeline_pitch_shifts(augmenter) -> None:
+    """Let ``augmenter``'s ``PitchShift`` reuse the shifts it made before for the same input and semitones.
+
+    The pipeline's pitch shift is most of its time (about 30 ms of 55 for 5 s). With one draw (one seed), a
+    move of the p slider only changes which coin flips say yes, so the pitch shift's input is the sound with
+    or without the same time shift, and its semitones are one of two draws: a sweep over p needs a few
+    different pitch shifts, not one per value. The key is a digest of the samples themselves (SHA-1, 0.4 ms
+    for 5 s), so a kept shift is only ever used for the same input; the Signalsmith shifter draws no random
+    numbers, so the samples are those a fresh shift gives (``tests/test_explorers_augmentation.py``).
+    """
+    for transform in augmenter.transform.transforms:
+        if type(transform).__name__ == "PitchShift":
+            transform.apply = functools.partial(_kept_pitch_shift, transform, type(transform).apply)
+
+
+def _kept_pitch_shift(transform, apply, samples, sample_rate):
+    samples = np.ascontiguousarray(samples)
+    key = (hashlib.sha1(samples, usedforsecurity=False).digest(), samples.shape, samples.dtype.str,
+           float(transform.parameters["num_semitones"]), int(sample_rate))
+    if key in _PIPELINE_PITCH_CACHE:
+        _PIPELINE_PITCH_CACHE[key] = _PIPELINE_PITCH_CACHE.pop(key)  # now the most recently used
+    else:
+        out = apply(transform, samples, sample_rate)
+        out.setflags(write=False)  # shared by every later use of this key (later steps copy)
+        _PIPELINE_PITCH_CACHE[key] = out
+        while len(_PIPELINE_PITCH_CACHE) > PIPELINE_PITCH_SHIFTS_KEPT:
+            _PIPELINE_PITCH_CACHE.pop(next(iter(_PIPELINE_PITCH_CACHE)))
+    return _PIPELINE_PITCH_CACHE[key]
+
+
+#: Pipeline pitch shifts kept (0.44 MB each for 5 s): every p of a few draws.
+PIPELINE_PITCH_SHIFTS_KEPT = 8
 
 
 def _log_mel(y: np.ndarray) -> np.ndarray:
@@ -234,6 +273,7 @@ class AudioAugmentationExplorer(_RandomDrawExplorer):
             augmenter = aug.make_audio_augmenter(shift_max_ms=abs(shift_ms), rollover=rollover,
                                                  semitones=abs(semitones), snr_db=(snr_db, max(snr_db, 40.0)),
                                                  p=p, seed=self.draw)
+            _keep_pipeline_pitch_shifts(augmenter)
             out = augmenter(y, SR)
             applied = aug.describe_applied(augmenter.last_applied).replace("nothing", "nothing (every coin flip said no)")
             text = (f"draw #{self.draw}: shifts up to &plusmn;{abs(shift_ms):.0f} ms, pitch up to "
