@@ -621,6 +621,17 @@ def test_explorer_blitted_pictures_equal_freshly_built_ones(explorer):
         assert np.array_equal(pixels(explorer), pixels(fresh)), explorer.values()
 
 
+def test_explorer_plays_the_recording_with_the_click_shown(explorer):
+    player = explorer.players["recording with the click"]
+    for amplitude in (0.0, 0.6):
+        explorer.controls["click"].value = amplitude
+        assert explorer.error is None, explorer.error
+        y_click, _ = explorer._click_patches(amplitude)
+        np.testing.assert_array_equal(player.samples, y_click)
+        assert f"amplitude {amplitude:.2f}" in player.caption.value
+    assert not np.array_equal(player.samples, explorer._click_patches(0.0)[0])  # the click is there to hear
+
+
 def test_explorer_statistics_follow_the_scope(explorer):
     with explorer.hold():
         explorer.controls["method"].value = "minmax"

@@ -232,6 +232,8 @@ class NormalizationExplorer(Explorer):
         self.ax_stats.set_ylim(ymin - pad, ymax + pad)
 
         self._readout(method, scope, eps, click, stats, after, outside, len(changed))
+        self.players["recording with the click"].set(y_click, self.test.sr,
+                                                     label=f"recording with the click (amplitude {click:.2f})")
         self._said = (f"{n_patches} spectrogram patches before and after {name} normalization with statistics per "
                       f"{_SCOPE_SHORT[scope]}" + (f", ϵ = {eps:.0e}" if method == "zscore" else "")
                       + (f", a click of amplitude {click:.2f} in {len(changed)} of them" if click > 0 else ", no click")
@@ -240,8 +242,6 @@ class NormalizationExplorer(Explorer):
 
     def describe(self):
         return f"Normalization: {self._said}."
-        self.players["recording with the click"].set(y_click, self.test.sr,
-                                                     label=f"recording with the click (amplitude {click:.2f})")
 
     def _readout(self, method, scope, eps, click, stats, after, outside, n_click_patches):
         def span(values, unit=" dB"):
