@@ -151,15 +151,27 @@ class NormalizationExplorer(Explorer):
         fig.draw_without_rendering()
         fig.set_layout_engine("none")
 
+    #: one background per method (the "after" histogram's x range) and scope (the statistics' x axis)
+    backgrounds_kept = 8
+
     def dynamic_artists(self):
-        # Images, histograms, statistics and titles change with every control. The "before" histogram has no
-        # y ticks, so its heights may be rescaled over a fixed background. The "after" histogram (x range set
-        # by the method) and the statistics panel (limits set by scope and data) are small: they are redrawn
-        # whole on every change, so no change needs a full redraw. The images cover their axes, so the
-        # spines are drawn over them.
+        # Images, histograms, statistics and titles change with every control; only they are drawn over a kept
+        # background. The statistics panel's y ticks follow its data, so its y axis is redrawn (without its
+        # label's layout passes, see Explorer.dynamic_artists) under its lines; its x axis follows the scope
+        # alone and stays in the background (background_key). The images cover their axes, so the spines are
+        # drawn over them.
         return [self.im_before, self.im_after, *self.click_marks, *self.ax_before.spines.values(),
                 *self.ax_after.spines.values(), self.ax_after.title, self.hist_before, self.hist_train,
-                self.ax_hist_after, self.ax_stats]
+                self.hist_after, self.ax_stats.yaxis, self.ax_stats.title,
+                self.line_center, self.line_low, self.line_high]
+
+    def background_key(self):
+        # The histograms have neither y ticks nor a grid, so their height scale leaves no trace in the
+        # background: a change of it must not redraw the whole figure. The statistics' x label names the scope.
+        key = list(super().background_key())  # pinned labels' texts, then x and y limits of each axes in turn
+        for ax in (self.ax_hist_before, self.ax_hist_after):
+            key[len(self._pinned_labels) + 2 * self.fig.axes.index(ax) + 1] = None
+        return (*key, self.ax_stats.get_xlabel())
 
     @staticmethod
     def _image(patches):
