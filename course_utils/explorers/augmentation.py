@@ -17,6 +17,7 @@ import functools
 import hashlib
 import html
 import itertools
+import threading
 
 import numpy as np
 
@@ -63,18 +64,31 @@ PITCH_SHIFTS_KEPT = 16
 
 def _pitch_shifted(sound: str, semitones: float):
     """The sound shifted by ``semitones`` and its log-mel spectrogram (the last :data:`PITCH_SHIFTS_KEPT` kept)."""
-    key = (sound, float(semitones))
-    if key in _PITCH_CACHE:
-        _PITCH_CACHE[key] = _PITCH_CACHE.pop(key)  # now the most recently used
-    else:
+    def shift():
         out = aug.pitch_shift(_sound(sound), SR, semitones)
-        S = _log_mel(out)
-        out.setflags(write=False)  # shared by every later use of this key
-        S.setflags(write=False)
-        _PITCH_CACHE[key] = (out, S)
-        while len(_PITCH_CACHE) > PITCH_SHIFTS_KEPT:
-            _PITCH_CACHE.pop(next(iter(_PITCH_CACHE)))
-    return _PITCH_CACHE[key]
+        return out, _log_mel(out)
+
+    return _kept(_PITCH_CACHE, (sound, float(semitones)), PITCH_SHIFTS_KEPT, shift)
+
+
+_KEPT_LOCK = threading.Lock()  # the explorers' worker threads share the kept pitch shifts
+
+
+def _kept(cache: dict, key, limit: int, compute):
+    """``cache[key]``, computed by ``compute()`` (an array or a tuple of arrays, made read-only: every later use
+    of the key shares them) when missing; the ``limit`` most recently used entries are kept."""
+    with _KEPT_LOCK:
+        if key in cache:
+            cache[key] = cache.pop(key)  # now the most recently used
+            return cache[key]
+    value = compute()  # outside the lock: another explorer's thread may look up its own key meanwhile
+    for array in value if isinstance(value, tuple) else (value,):
+        array.setflags(write=False)
+    with _KEPT_LOCK:
+        cache[key] = value
+        while len(cache) > limit:
+            cache.pop(next(iter(cache)))
+    return value
 
 
 _PIPELINE_PITCH_CACHE: dict = {}  # (digest of the input, semitones, sr) -> the pitch-shifted samples
@@ -99,15 +113,8 @@ def _kept_pitch_shift(transform, apply, samples, sample_rate):
     samples = np.ascontiguousarray(samples)
     key = (hashlib.sha1(samples, usedforsecurity=False).digest(), samples.shape, samples.dtype.str,
            float(transform.parameters["num_semitones"]), int(sample_rate))
-    if key in _PIPELINE_PITCH_CACHE:
-        _PIPELINE_PITCH_CACHE[key] = _PIPELINE_PITCH_CACHE.pop(key)  # now the most recently used
-    else:
-        out = apply(transform, samples, sample_rate)
-        out.setflags(write=False)  # shared by every later use of this key (later steps copy)
-        _PIPELINE_PITCH_CACHE[key] = out
-        while len(_PIPELINE_PITCH_CACHE) > PIPELINE_PITCH_SHIFTS_KEPT:
-            _PIPELINE_PITCH_CACHE.pop(next(iter(_PIPELINE_PITCH_CACHE)))
-    return _PIPELINE_PITCH_CACHE[key]
+    # the later steps of the pipeline make new arrays, so the kept one is never written to
+    return _kept(_PIPELINE_PITCH_CACHE, key, PIPELINE_PITCH_SHIFTS_KEPT, lambda: apply(transform, samples, sample_rate))
 
 
 #: Pipeline pitch shifts kept (0.44 MB each for 5 s): every p of a few draws.
