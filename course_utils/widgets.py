@@ -799,11 +799,18 @@ class Explorer:
         titles), calling ``super()``.
         """
         dynamic = {id(artist) for artist in self.dynamic_artists()}
+        unscaled = {id(ax) for ax in self.axes_without_y_scale()}
         key = [copy.get_text() for _, copy in self._pinned_labels]
         for ax in self.fig.axes:
             key.append(None if {id(ax), id(ax.xaxis)} & dynamic else ax.get_xlim())
-            key.append(None if {id(ax), id(ax.yaxis)} & dynamic else ax.get_ylim())
+            key.append(None if {id(ax), id(ax.yaxis)} & dynamic or id(ax) in unscaled else ax.get_ylim())
         return (*key, self.fig.dpi)
+
+    def axes_without_y_scale(self) -> list:
+        """Axes whose y limits leave no trace in the background (no y ticks, labels or grid lines), e.g. a
+        histogram whose bars are dynamic: a change of their height scale then redraws only the bars, not the
+        whole figure (:meth:`background_key` leaves those limits out). None by default."""
+        return []
 
     _background = None
     _background_key_value = None

@@ -232,6 +232,44 @@ def test_a_static_axis_whose_limits_change_still_gets_a_full_redraw(count_full_d
     assert full_draws == [1]
 
 
+class _Histogram(Explorer):
+    """A minimal explorer with dynamic bars in axes without a y scale (no y ticks, no grid)."""
+
+    title = "histogram"
+
+    def make_controls(self):
+        return {"height": cw.slider("height", 1, 1, 50)}
+
+    def build(self, fig):
+        self.ax = fig.add_subplot()
+        self.bars = self.ax.stairs(np.ones(4), np.arange(5), fill=True)
+        self.ax.set_yticks([])
+        self.ax.grid(False)
+
+    def dynamic_artists(self):
+        return [self.bars]
+
+    def update(self, height):
+        counts = height * np.array([1.0, 3.0, 2.0, 4.0])
+        self.bars.set_data(counts, np.arange(5))
+        self.ax.set_ylim(0, 1.1 * counts.max())
+
+
+class _UnscaledHistogram(_Histogram):
+    def axes_without_y_scale(self):
+        return [self.ax]
+
+
+def test_axes_without_a_y_scale_change_their_height_without_a_full_redraw(count_full_draws):
+    scaled, unscaled = _Histogram(), _UnscaledHistogram()
+    scaled_draws, unscaled_draws = count_full_draws(scaled), count_full_draws(unscaled)
+    for height in (5, 20, 2):
+        scaled.controls["height"].value = height
+        unscaled.controls["height"].value = height
+        assert scaled.snapshot() == unscaled.snapshot(), height  # the same pictures ...
+    assert len(scaled_draws) == 3 and not unscaled_draws  # ... with a full redraw only where the scale counts
+
+
 def test_a_background_seen_before_is_reused_and_a_requested_full_draw_forgets_them_all(count_full_draws):
     explorer = EXPLORERS["tone"]()
     full_draws = count_full_draws(explorer)

@@ -165,13 +165,12 @@ class NormalizationExplorer(Explorer):
                 self.hist_after, self.ax_stats.yaxis, self.ax_stats.title,
                 self.line_center, self.line_low, self.line_high]
 
+    def axes_without_y_scale(self):
+        # the histograms have neither y ticks nor a grid: a new height scale redraws only their bars
+        return [self.ax_hist_before, self.ax_hist_after]
+
     def background_key(self):
-        # The histograms have neither y ticks nor a grid, so their height scale leaves no trace in the
-        # background: a change of it must not redraw the whole figure. The statistics' x label names the scope.
-        key = list(super().background_key())  # pinned labels' texts, then x and y limits of each axes in turn
-        for ax in (self.ax_hist_before, self.ax_hist_after):
-            key[len(self._pinned_labels) + 2 * self.fig.axes.index(ax) + 1] = None
-        return (*key, self.ax_stats.get_xlabel())
+        return (*super().background_key(), self.ax_stats.get_xlabel())  # the statistics' x label names the scope
 
     @staticmethod
     def _image(patches):
